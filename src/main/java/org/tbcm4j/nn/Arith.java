@@ -1,0 +1,89 @@
+package org.tbcm4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** Elementwise arithmetic and scalar functions over (value, tangent), with broadcasting. */
+public final class Arith {
+    private Arith() {}
+
+    public static Dual add(Dual a, Dual b) {
+        NDArray v = a.value().add(b.value());
+        return Dual.of(v, broadcastTo(Tangents.add(a.tangent(), b.tangent()), v.getShape()));
+    }
+
+    public static Dual sub(Dual a, Dual b) {
+        NDArray v = a.value().sub(b.value());
+        return Dual.of(v, broadcastTo(Tangents.sub(a.tangent(), b.tangent()), v.getShape()));
+    }
+
+    /** Product rule: d(ab) = da·b + a·db. */
+    public static Dual mul(Dual a, Dual b) {
+        NDArray v = a.value().mul(b.value());
+        NDArray t = Tangents.add(Tangents.mul(a.tangent(), b.value()), Tangents.mul(b.tangent(), a.value()));
+        return Dual.of(v, broadcastTo(t, v.getShape()));
+    }
+
+    /** Quotient rule: d(a/b) = (da − (a/b)·db)/b. */
+    public static Dual div(Dual a, Dual b) {
+        NDArray v = a.value().div(b.value());
+        NDArray numerator = Tangents.sub(a.tangent(), Tangents.mul(b.tangent(), v));
+        return Dual.of(v, broadcastTo(numerator == null ? null : numerator.div(b.value()), v.getShape()));
+    }
+
+    public static Dual scale(Dual a, double s) {
+        return Dual.of(a.value().mul(s), Tangents.mul(a.tangent(), s));
+    }
+
+    public static Dual addScalar(Dual a, double s) {
+        return Dual.of(a.value().add(s), a.tangent());
+    }
+
+    public static Dual neg(Dual a) {
+        return Dual.of(a.value().neg(), a.tangent() == null ? null : a.tangent().neg());
+    }
+
+    public static Dual sin(Dual a) {
+        return Dual.of(a.value().sin(), Tangents.mul(a.tangent(), a.value().cos()));
+    }
+
+    public static Dual cos(Dual a) {
+        NDArray t = a.tangent() == null ? null : a.tangent().mul(a.value().sin()).neg();
+        return Dual.of(a.value().cos(), t);
+    }
+
+    public static Dual exp(Dual a) {
+        NDArray v = a.value().exp();
+        return Dual.of(v, Tangents.mul(a.tangent(), v));
+    }
+
+    public static Dual square(Dual a) {
+        return Dual.of(a.value().square(), Tangents.mul(a.tangent(), a.value().mul(2)));
+    }
+
+    /** d(1/a) = −da/a². */
+    public static Dual reciprocal(Dual a) {
+        NDArray v = a.value().pow(-1);
+        NDArray t = a.tangent() == null ? null : a.tangent().mul(v.square()).neg();
+        return Dual.of(v, t);
+    }
+
+    /** Sum over the given axes (a linear map, so the tangent is summed alike). */
+    public static Dual sum(Dual a, int[] axes, boolean keepDims) {
+        NDArray t = a.tangent() == null ? null : a.tangent().sum(axes, keepDims);
+        return Dual.of(a.value().sum(axes, keepDims), t);
+    }
+
+    public static Dual mean(Dual a, int[] axes, boolean keepDims) {
+        NDArray t = a.tangent() == null ? null : a.tangent().mean(axes, keepDims);
+        return Dual.of(a.value().mean(axes, keepDims), t);
+    }
+
+    /** A tangent of a broadcast operand must take the result's shape. */
+    static NDArray broadcastTo(NDArray t, Shape shape) {
+        if (t == null || t.getShape().equals(shape)) {
+            return t;
+        }
+        return t.broadcast(shape);
+    }
+}

@@ -1,0 +1,92 @@
+package org.tbcm4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Maps that are linear in each argument: matmul, affine layers, convolution, nearest upsampling.
+ * The activation is always the first operand so results land in its (per-step) manager.
+ */
+public final class LinearOps {
+    private LinearOps() {}
+
+    /** y = x·Wᵀ + b over the last axis, W of shape [out, in]; dy = dx·Wᵀ. */
+    public static Dual linear(Dual x, NDArray weight, NDArray bias) {
+        Shape w = weight.getShape();
+        long rows = x.value().size() / w.get(1);
+        NDArray v = affine(x.value(), weight, bias);
+        FlopCounter.add(2 * rows * w.get(0) * w.get(1));
+        if (!x.hasTangent()) {
+            return Dual.of(v);
+        }
+        FlopCounter.add(2 * rows * w.get(0) * w.get(1));
+        return Dual.of(v, affine(x.tangent(), weight, null));
+    }
+
+    /** Batched matrix product over the last two axes; d(ab) = da·b + a·db. */
+    public static Dual matmul(Dual a, Dual b) {
+        NDArray v = a.value().matMul(b.value());
+        long flops = matmulFlops(a.shape(), b.shape());
+        FlopCounter.add(flops);
+        NDArray t = null;
+        if (a.hasTangent()) {
+            t = a.tangent().matMul(b.value());
+            FlopCounter.add(flops);
+        }
+        if (b.hasTangent()) {
+            NDArray t2 = a.value().matMul(b.tangent());
+            t = t == null ? t2 : t.add(t2);
+            FlopCounter.add(flops);
+        }
+        return Dual.of(v, t);
+    }
+
+    /** 2-D convolution, NCHW input, weight [out, in/groups, kh, kw]; dy = conv(dx, W) without bias. */
+    public static Dual conv2d(Dual x, NDArray weight, NDArray bias, int stride, int padding) {
+        Shape stride2 = new Shape(stride, stride);
+        Shape pad2 = new Shape(padding, padding);
+        Shape dilation = new Shape(1, 1);
+        NDArray v = x.value().getNDArrayInternal()
+                .convolution(x.value(), weight, bias, stride2, pad2, dilation, 1).singletonOrThrow();
+        Shape ws = weight.getShape();
+        Shape ys = v.getShape();
+        long flops = 2 * ys.get(0) * ys.get(2) * ys.get(3) * ws.get(0) * ws.get(1) * ws.get(2) * ws.get(3);
+        FlopCounter.add(flops);
+        if (!x.hasTangent()) {
+            return Dual.of(v);
+        }
+        FlopCounter.add(flops);
+        NDArray t = x.tangent().getNDArrayInternal()
+                .convolution(x.tangent(), weight, null, stride2, pad2, dilation, 1).singletonOrThrow();
+        return Dual.of(v, t);
+    }
+
+    /** Nearest-neighbour upsampling of NCHW by an integer factor (each pixel copied factor² times). */
+    public static Dual upsampleNearest(Dual x, int factor) {
+        return Dual.of(upsample(x.value(), factor), x.hasTangent() ? upsample(x.tangent(), factor) : null);
+    }
+
+    private static NDArray upsample(NDArray x, int factor) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        return x.reshape(n, c, h, 1, w, 1)
+                .broadcast(new Shape(n, c, h, factor, w, factor))
+                .reshape(n, c, h * factor, w * factor);
+    }
+
+    private static NDArray affine(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    private static long matmulFlops(Shape a, Shape b) {
+        int ra = a.dimension();
+        long m = a.get(ra - 2);
+        long k = a.get(ra - 1);
+        long n = b.get(b.dimension() - 1);
+        long batch = Math.max(a.size() / (m * k), b.size() / (k * n));
+        return 2 * batch * m * k * n;
+    }
+}

@@ -1,0 +1,78 @@
+package org.tbcm4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Layer, RMS and group normalisation over (value, tangent). All three normalise a vector u to
+ * y = u·r with r = (mean(u²) + eps)^(−1/2) (u centred for layer and group norm), whose tangent is
+ * dy = r·(du − y·mean(y·du)), with du centred likewise.
+ */
+public final class Norms {
+    private Norms() {}
+
+    /** LayerNorm over the last axis; gamma and beta may be null (no affine transform). */
+    public static Dual layerNorm(Dual x, NDArray gamma, NDArray beta, double eps) {
+        if (!x.hasTangent()) {
+            return Dual.of(nativeLayerNorm(x.value(), gamma, beta, eps));
+        }
+        return affine(normalize(x, true, eps), gamma, beta);
+    }
+
+    /** RMSNorm over the last axis: x·(mean(x²) + eps)^(−1/2)·gamma; gamma may be null. */
+    public static Dual rmsNorm(Dual x, NDArray gamma, double eps) {
+        return affine(normalize(x, false, eps), gamma, null);
+    }
+
+    /** GroupNorm of NCHW input over groups of channels, with per-channel gamma and beta. */
+    public static Dual groupNorm(Dual x, int groups, NDArray gamma, NDArray beta, double eps) {
+        Shape s = x.shape();
+        long n = s.get(0);
+        long c = s.get(1);
+        if (c % groups != 0) {
+            throw new IllegalArgumentException(c + " channels do not split into " + groups + " groups");
+        }
+        Dual grouped = ShapeOps.reshape(x, n, groups, -1);
+        Dual y = grouped.hasTangent()
+                ? normalize(grouped, true, eps)
+                : Dual.of(nativeLayerNorm(grouped.value(), null, null, eps));
+        Dual back = ShapeOps.reshape(y, s.getShape());
+        NDArray g = gamma == null ? null : local(gamma.reshape(1, c, 1, 1), x.value());
+        NDArray b = beta == null ? null : local(beta.reshape(1, c, 1, 1), x.value());
+        return affine(back, g, b);
+    }
+
+    /** u·r over the last axis (u = x − mean(x) when centring) and its exact tangent. */
+    private static Dual normalize(Dual x, boolean center, double eps) {
+        int[] last = {-1};
+        NDArray u = center ? x.value().sub(x.value().mean(last, true)) : x.value();
+        NDArray r = u.square().mean(last, true).add(eps).pow(-0.5);
+        NDArray y = u.mul(r);
+        if (!x.hasTangent()) {
+            return Dual.of(y);
+        }
+        NDArray du = center ? x.tangent().sub(x.tangent().mean(last, true)) : x.tangent();
+        NDArray dy = du.sub(y.mul(y.mul(du).mean(last, true))).mul(r);
+        return Dual.of(y, dy);
+    }
+
+    private static Dual affine(Dual y, NDArray gamma, NDArray beta) {
+        Dual out = gamma == null ? y : Arith.mul(y, Dual.of(gamma));
+        return beta == null ? out : Arith.add(out, Dual.of(beta));
+    }
+
+    /** libtorch's fused layer_norm over the last axis; it needs weights, so ones/zeros stand in for none. */
+    private static NDArray nativeLayerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        long d = x.getShape().get(x.getShape().dimension() - 1);
+        Shape last = new Shape(d);
+        NDArray g = gamma != null ? gamma : x.getManager().ones(last, x.getDataType());
+        NDArray b = beta != null ? beta : x.getManager().zeros(last, x.getDataType());
+        return x.getNDArrayInternal().layerNorm(x, last, g, b, (float) eps).singletonOrThrow();
+    }
+
+    /** Moves an array derived from a long-lived parameter into the activation's manager. */
+    static NDArray local(NDArray derived, NDArray activation) {
+        derived.attach(activation.getManager());
+        return derived;
+    }
+}
