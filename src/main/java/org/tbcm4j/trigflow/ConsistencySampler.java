@@ -1,0 +1,32 @@
+package org.tbcm4j.trigflow;
+
+import ai.djl.ndarray.NDArray;
+import org.tbcm4j.nn.Dual;
+import org.tbcm4j.util.Rng;
+
+/**
+ * The student's sampler (SCMScheduler): from x = σ_d·N(0, I), at each scheduled t take
+ * x̂₀ = cos t·x − sin t·σ_d·F(x/σ_d, t), then re-noise x = cos t'·x̂₀ + sin t'·σ_d·n with fresh n.
+ * One network evaluation per step; returns the last x̂₀/σ_d (unit-variance latents).
+ */
+public final class ConsistencySampler {
+    private ConsistencySampler() {}
+
+    /** @param start the initial noise x (already scaled by σ_d); @param rng the source of re-noising draws */
+    public static NDArray sample(TrigFlowModel model, NDArray start, double[] times, Rng rng) {
+        NDArray x = start;
+        long batch = start.getShape().get(0);
+        NDArray x0 = null;
+        for (int i = 0; i < times.length - 1; i++) {
+            NDArray t = TrigFlow.constantTime(start, batch, times[i]);
+            NDArray f = model.predict(Dual.of(x.div(TrigFlow.SIGMA_D)), Dual.of(t)).value();
+            x0 = TrigFlow.x0Estimate(x, f, t);
+            double next = times[i + 1];
+            if (next > 0) {
+                NDArray n = rng.normal(start.getManager(), start.getShape(), start.getDataType(), TrigFlow.SIGMA_D);
+                x = x0.mul(Math.cos(next)).add(n.mul(Math.sin(next)));
+            }
+        }
+        return x0.div(TrigFlow.SIGMA_D);
+    }
+}
