@@ -1,0 +1,71 @@
+package org.tbcm4j.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/** Single-channel images as unsigned bytes with one class label each. */
+public final class LabeledImages {
+    private final byte[] pixels;
+    private final byte[] labels;
+    private final int count;
+    private final int height;
+    private final int width;
+
+    public LabeledImages(byte[] pixels, byte[] labels, int count, int height, int width) {
+        if (pixels.length != (long) count * height * width || labels.length != count) {
+            throw new IllegalArgumentException("pixel or label count does not match " + count + " images");
+        }
+        this.pixels = pixels;
+        this.labels = labels;
+        this.count = count;
+        this.height = height;
+        this.width = width;
+    }
+
+    public int size() {
+        return count;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int label(int index) {
+        return labels[index] & 0xFF;
+    }
+
+    /** Images at {@code indices} as [B, 1, H, W] float32 with pixels mapped from [0, 255] to [−1, 1]. */
+    public NDArray images(NDManager manager, int[] indices) {
+        int pixelsPerImage = height * width;
+        float[] out = new float[indices.length * pixelsPerImage];
+        for (int b = 0; b < indices.length; b++) {
+            int src = indices[b] * pixelsPerImage;
+            int dst = b * pixelsPerImage;
+            for (int p = 0; p < pixelsPerImage; p++) {
+                out[dst + p] = (pixels[src + p] & 0xFF) / 127.5f - 1f;
+            }
+        }
+        return manager.create(out, new Shape(indices.length, 1, height, width));
+    }
+
+    /** Labels at {@code indices} as int64 [B]. */
+    public NDArray labels(NDManager manager, int[] indices) {
+        long[] out = new long[indices.length];
+        for (int b = 0; b < indices.length; b++) {
+            out[b] = label(indices[b]);
+        }
+        return manager.create(out);
+    }
+
+    /** The first {@code n} images (or all when n exceeds the size), e.g. for a quick evaluation. */
+    public LabeledImages head(int n) {
+        int k = Math.min(n, count);
+        int per = height * width;
+        return new LabeledImages(java.util.Arrays.copyOf(pixels, k * per), java.util.Arrays.copyOf(labels, k), k, height, width);
+    }
+}
