@@ -3,6 +3,7 @@ package org.tbcm4j.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.tbcm4j.nn.NativeArrays;
 
 /** Single-channel images as unsigned bytes with one class label each. */
 public final class LabeledImages {
@@ -50,7 +51,7 @@ public final class LabeledImages {
                 out[dst + p] = (pixels[src + p] & 0xFF) / 127.5f - 1f;
             }
         }
-        return manager.create(out, new Shape(indices.length, 1, height, width));
+        return NativeArrays.of(manager, out, new Shape(indices.length, 1, height, width));
     }
 
     /** Labels at {@code indices} as int64 [B]. */
@@ -59,7 +60,7 @@ public final class LabeledImages {
         for (int b = 0; b < indices.length; b++) {
             out[b] = label(indices[b]);
         }
-        return manager.create(out);
+        return NativeArrays.of(manager, out, new Shape(indices.length));
     }
 
     /** The first {@code n} images (or all when n exceeds the size), e.g. for a quick evaluation. */

@@ -11,6 +11,7 @@ import org.tbcm4j.nn.LayerNorm;
 import org.tbcm4j.nn.Linear;
 import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.Parameter;
+import org.tbcm4j.nn.Scoped;
 import org.tbcm4j.nn.ShapeOps;
 import org.tbcm4j.nn.TimestepEmbedder;
 
@@ -73,7 +74,8 @@ public final class DiT extends Module {
         Dual tokens = Arith.add(xEmbedder.forward(ShapeOps.patchify(x, config.patchSize())), Dual.of(posEmbed.array()));
         Dual activated = Activations.silu(Arith.add(timeEmbedding, yEmbedder.forward(classIds)));
         for (DiTBlock block : blocks) {
-            tokens = block.forward(tokens, activated);
+            Dual in = tokens;
+            tokens = Scoped.call(() -> block.forward(in, activated));
         }
         List<Dual> shiftScale = ShapeOps.split(finalAdaLn.forward(activated), 2, 1);
         Dual h = AdaLn.modulate(finalNorm.forward(tokens), shiftScale.get(0), shiftScale.get(1));

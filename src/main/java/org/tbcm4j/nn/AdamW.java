@@ -70,19 +70,19 @@ public final class AdamW {
             int i = 0;
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray w = e.getValue().array();
-                NDArray g = clip == 1.0 ? grads.get(i++) : grads.get(i++).mul(clip);
+                NDArray g = clip == 1.0 ? grads.get(i++) : Scalars.mul(grads.get(i++), clip);
                 NDArray m = firstMoments.get(e.getKey());
                 NDArray v = secondMoments.get(e.getKey());
-                m.muli(config.beta1()).addi(g.mul(1 - config.beta1()));
-                v.muli(config.beta2()).addi(g.square().muli(1 - config.beta2()));
+                Scalars.muli(m, config.beta1()).addi(Scalars.mul(g, 1 - config.beta1()));
+                Scalars.muli(v, config.beta2()).addi(Scalars.muli(g.square(), 1 - config.beta2()));
                 if (config.weightDecay() > 0 && w.getShape().dimension() >= 2) {
-                    w.muli(1 - lr * config.weightDecay());
+                    Scalars.muli(w, 1 - lr * config.weightDecay());
                 }
-                NDArray denominator = v.div(bias2).sqrt().addi(config.eps());
-                w.subi(m.div(denominator).muli(lr / bias1));
+                NDArray denominator = Scalars.addi(Scalars.div(v, bias2).sqrt(), config.eps());
+                w.subi(Scalars.muli(m.div(denominator), lr / bias1));
             }
             zeroGradients();
-            return new StepResult(norm * 1.0, false, lr);
+            return new StepResult(norm, false, lr);
         }
     }
 
@@ -129,7 +129,16 @@ public final class AdamW {
                 throw new IllegalArgumentException("optimizer state " + e.getKey() + " has shape "
                         + saved.getShape() + ", expected " + e.getValue().getShape());
             }
-            e.getValue().set(saved.toType(e.getValue().getDataType(), false).toByteBuffer());
+        }
+        for (Map<String, NDArray> moments : List.of(firstMoments, secondMoments)) {
+            String prefix = moments == firstMoments ? "m." : "v.";
+            for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+                NDArray old = e.getValue();
+                NDArray copy = NativeArrays.copyAs(state.get(prefix + e.getKey()), old.getDataType());
+                NativeArrays.persist(copy, old.getManager());
+                e.setValue(copy);
+                old.close();
+            }
         }
         this.updates = updatesDone;
         this.skipped = skippedDone;

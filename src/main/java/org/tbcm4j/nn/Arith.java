@@ -32,11 +32,11 @@ public final class Arith {
     }
 
     public static Dual scale(Dual a, double s) {
-        return Dual.of(a.value().mul(s), Tangents.mul(a.tangent(), s));
+        return Dual.of(Scalars.mul(a.value(), s), Tangents.mul(a.tangent(), s));
     }
 
     public static Dual addScalar(Dual a, double s) {
-        return Dual.of(a.value().add(s), a.tangent());
+        return Dual.of(Scalars.add(a.value(), s), a.tangent());
     }
 
     public static Dual neg(Dual a) {
@@ -58,12 +58,12 @@ public final class Arith {
     }
 
     public static Dual square(Dual a) {
-        return Dual.of(a.value().square(), Tangents.mul(a.tangent(), a.value().mul(2)));
+        return Dual.of(a.value().square(), Tangents.mul(a.tangent(), Scalars.mul(a.value(), 2)));
     }
 
     /** d(1/a) = −da/a². */
     public static Dual reciprocal(Dual a) {
-        NDArray v = a.value().pow(-1);
+        NDArray v = Scalars.pow(a.value(), -1);
         NDArray t = a.tangent() == null ? null : a.tangent().mul(v.square()).neg();
         return Dual.of(v, t);
     }

@@ -11,6 +11,10 @@ public final class AttentionOps {
 
     /** Softmax along the last axis; dP = P ⊙ (dS − Σ P ⊙ dS). */
     public static Dual softmax(Dual s) {
+        if (s.hasTangent() && SymmetricJvp.usable()) {
+            // The softmax Jacobian diag(p) − ppᵀ is symmetric.
+            return SymmetricJvp.apply(a -> a.softmax(-1), s.value(), s.tangent());
+        }
         NDArray p = s.value().softmax(-1);
         if (!s.hasTangent()) {
             return Dual.of(p);

@@ -2,6 +2,7 @@ package org.tbcm4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class EmbeddingOps {
         for (int k = 0; k < half; k++) {
             freqs[k] = Math.exp(-Math.log(maxPeriod) * k / half);
         }
-        NDArray f = s.value().getManager().create(freqs).toType(s.value().getDataType(), false).reshape(1, half);
+        NDArray f = NativeArrays.copyAs(NativeArrays.of(s.value().getManager(), freqs, new Shape(1, half)), s.value().getDataType());
         Dual args = Arith.mul(ShapeOps.expandDims(s, 1), Dual.of(f));
         return ShapeOps.concat(List.of(Arith.cos(args), Arith.sin(args)), -1);
     }

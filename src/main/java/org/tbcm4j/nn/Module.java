@@ -79,8 +79,7 @@ public abstract class Module {
     public final void toType(DataType type) {
         for (Parameter p : parameters().values()) {
             NDArray old = p.array();
-            NDArray cast = old.toType(type, true);
-            cast.attach(old.getManager());
+            NDArray cast = NativeArrays.persist(NativeArrays.copyAs(old, type), old.getManager());
             cast.setRequiresGradient(p.trainable() && old.hasGradient());
             p.set(cast);
         }
@@ -96,8 +95,7 @@ public abstract class Module {
         for (Map.Entry<String, Parameter> e : mine.entrySet()) {
             NDArray src = theirs.get(e.getKey()).array();
             NDArray dst = e.getValue().array();
-            NDArray copy = src.toType(dst.getDataType(), true);
-            copy.attach(dst.getManager());
+            NDArray copy = NativeArrays.persist(NativeArrays.copyAs(src, dst.getDataType()), dst.getManager());
             copy.setRequiresGradient(e.getValue().trainable() && dst.hasGradient());
             e.getValue().set(copy);
         }
@@ -115,13 +113,13 @@ public abstract class Module {
     private static NDArray create(NDManager manager, double[] values, Shape shape, DataType type, boolean grad) {
         NDArray a;
         if (type == DataType.FLOAT64) {
-            a = manager.create(values, shape);
+            a = NativeArrays.of(manager, values, shape);
         } else {
             float[] f = new float[values.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) values[i];
             }
-            a = manager.create(f, shape);
+            a = NativeArrays.of(manager, f, shape);
             if (type != DataType.FLOAT32) {
                 NDArray cast = a.toType(type, false);
                 a.close();

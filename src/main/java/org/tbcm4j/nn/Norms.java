@@ -33,9 +33,7 @@ public final class Norms {
             throw new IllegalArgumentException(c + " channels do not split into " + groups + " groups");
         }
         Dual grouped = ShapeOps.reshape(x, n, groups, -1);
-        Dual y = grouped.hasTangent()
-                ? normalize(grouped, true, eps)
-                : Dual.of(nativeLayerNorm(grouped.value(), null, null, eps));
+        Dual y = normalize(grouped, true, eps);
         Dual back = ShapeOps.reshape(y, s.getShape());
         NDArray g = gamma == null ? null : local(gamma.reshape(1, c, 1, 1), x.value());
         NDArray b = beta == null ? null : local(beta.reshape(1, c, 1, 1), x.value());
@@ -44,9 +42,18 @@ public final class Norms {
 
     /** u·r over the last axis (u = x − mean(x) when centring) and its exact tangent. */
     private static Dual normalize(Dual x, boolean center, double eps) {
+        if (!x.hasTangent() && center) {
+            return Dual.of(nativeLayerNorm(x.value(), null, null, eps));
+        }
+        if (x.hasTangent() && SymmetricJvp.usable()) {
+            // The Jacobian of u·r (per row) is r·(I − yyᵀ/n) after centring: symmetric.
+            return SymmetricJvp.apply(
+                    center ? a -> nativeLayerNorm(a, null, null, eps) : a -> normalize(Dual.of(a), false, eps).value(),
+                    x.value(), x.tangent());
+        }
         int[] last = {-1};
         NDArray u = center ? x.value().sub(x.value().mean(last, true)) : x.value();
-        NDArray r = u.square().mean(last, true).add(eps).pow(-0.5);
+        NDArray r = Scalars.pow(Scalars.add(u.square().mean(last, true), eps), -0.5);
         NDArray y = u.mul(r);
         if (!x.hasTangent()) {
             return Dual.of(y);

@@ -32,9 +32,7 @@ public final class StepScope implements AutoCloseable {
 
     /** Lets {@code array} outlive the step, owned by the parent manager. */
     public NDArray keep(NDArray array) {
-        NDScope.unregister(array);
-        array.attach(parent);
-        return array;
+        return NativeArrays.persist(array, parent);
     }
 
     @Override

@@ -26,6 +26,6 @@ final class Tangents {
     }
 
     static NDArray mul(NDArray t, double factor) {
-        return t == null ? null : t.mul(factor);
+        return t == null ? null : Scalars.mul(t, factor);
     }
 }

@@ -6,9 +6,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tbcm4j.nn.Module;
+import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.Parameter;
 
-/** A module's parameters as named tensors under a prefix, and their checked restoration. */
+/**
+ * A module's parameters as named tensors under a prefix, and their checked restoration. Restored
+ * values are libtorch-owned copies that replace the parameters' arrays (NDArray.set(Buffer) would make
+ * a parameter's storage a Java buffer).
+ */
 public final class ModuleState {
     private ModuleState() {}
 
@@ -43,9 +48,10 @@ public final class ModuleState {
         }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray target = e.getValue().array();
-            NDArray saved = tensors.get(prefix + e.getKey());
-            NDArray cast = saved.getDataType() == target.getDataType() ? saved : saved.toType(target.getDataType(), false);
-            target.set(cast.toByteBuffer());
+            NDArray copy = NativeArrays.copyAs(tensors.get(prefix + e.getKey()), target.getDataType());
+            NativeArrays.persist(copy, target.getManager());
+            copy.setRequiresGradient(target.hasGradient());
+            e.getValue().set(copy);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.tbcm4j.trigflow;
 
 import ai.djl.ndarray.NDArray;
 import org.tbcm4j.nn.Dual;
+import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -19,14 +20,14 @@ public final class ConsistencySampler {
         NDArray x0 = null;
         for (int i = 0; i < times.length - 1; i++) {
             NDArray t = TrigFlow.constantTime(start, batch, times[i]);
-            NDArray f = model.predict(Dual.of(x.div(TrigFlow.SIGMA_D)), Dual.of(t)).value();
+            NDArray f = model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(t)).value();
             x0 = TrigFlow.x0Estimate(x, f, t);
             double next = times[i + 1];
             if (next > 0) {
                 NDArray n = rng.normal(start.getManager(), start.getShape(), start.getDataType(), TrigFlow.SIGMA_D);
-                x = x0.mul(Math.cos(next)).add(n.mul(Math.sin(next)));
+                x = Scalars.mul(x0, Math.cos(next)).add(Scalars.mul(n, Math.sin(next)));
             }
         }
-        return x0.div(TrigFlow.SIGMA_D);
+        return Scalars.div(x0, TrigFlow.SIGMA_D);
     }
 }

@@ -1,6 +1,8 @@
 package org.tbcm4j.trigflow;
 
 import ai.djl.ndarray.NDArray;
+import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.Scalars;
 
 /**
  * TrigFlow (Lu and Song, 2024): x_t = cos t·x₀ + sin t·z on t ∈ [0, π/2], z ~ N(0, σ_d²I). A network
@@ -24,7 +26,7 @@ public final class TrigFlow {
     /** The consistency function / x₀ estimate f = cos t·x_t − sin t·σ_d·F. */
     public static NDArray x0Estimate(NDArray xt, NDArray f, NDArray t) {
         NDArray tb = perSample(t, xt);
-        return xt.mul(tb.cos()).sub(f.mul(tb.sin().mul(SIGMA_D)));
+        return xt.mul(tb.cos()).sub(f.mul(Scalars.mul(tb.sin(), SIGMA_D)));
     }
 
     /**
@@ -33,20 +35,20 @@ public final class TrigFlow {
      */
     public static NDArray ddimStep(NDArray xt, NDArray f, NDArray t, NDArray s) {
         NDArray delta = perSample(t.sub(s), xt);
-        return xt.mul(delta.cos()).sub(f.mul(delta.sin().mul(SIGMA_D)));
+        return xt.mul(delta.cos()).sub(f.mul(Scalars.mul(delta.sin(), SIGMA_D)));
     }
 
     /** The TrigFlow training target for noise z and data x₀: F* = (cos t·z − sin t·x₀)/σ_d. */
     public static NDArray velocityTarget(NDArray x0, NDArray z, NDArray t) {
         NDArray tb = perSample(t, x0);
-        return z.mul(tb.cos()).sub(x0.mul(tb.sin())).div(SIGMA_D);
+        return Scalars.div(z.mul(tb.cos()).sub(x0.mul(tb.sin())), SIGMA_D);
     }
 
     /** A [batch] array of one time value, in the manager and type of {@code like}. */
     public static NDArray constantTime(NDArray like, long batch, double t) {
         double[] values = new double[Math.toIntExact(batch)];
         java.util.Arrays.fill(values, t);
-        NDArray d = like.getManager().create(values);
+        NDArray d = NativeArrays.of(like.getManager(), values, new ai.djl.ndarray.types.Shape(batch));
         return d.getDataType() == like.getDataType() ? d : d.toType(like.getDataType(), false);
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.charset.StandardCharsets;
+import org.tbcm4j.nn.NativeArrays;
 import java.util.SplittableRandom;
 
 /**
@@ -77,13 +78,13 @@ public final class Rng {
             for (int i = 0; i < n; i++) {
                 d[i] = std * random.nextGaussian();
             }
-            return manager.create(d, shape);
+            return NativeArrays.of(manager, d, shape);
         }
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = (float) (std * random.nextGaussian());
         }
-        return converted(manager.create(f, shape), type);
+        return converted(NativeArrays.of(manager, f, shape), type);
     }
 
     /** An array of independent U(lo, hi) draws. */
@@ -93,7 +94,7 @@ public final class Rng {
         for (int i = 0; i < n; i++) {
             d[i] = uniform(lo, hi);
         }
-        return converted(manager.create(d, shape), type);
+        return converted(NativeArrays.of(manager, d, shape), type);
     }
 
     /** Casts to {@code type}, closing the source array when a copy was made. */

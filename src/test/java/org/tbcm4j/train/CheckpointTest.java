@@ -56,6 +56,16 @@ class CheckpointTest {
         return d;
     }
 
+    /**
+     * Random, non-degenerate weights: with adaLN-zero's exact zeros some gradients start at 0, and Adam's
+     * normalised update would blow last-bit noise of libtorch's threaded kernels up to lr·sign(noise).
+     */
+    private DiT trainedLooking(long seed) {
+        DiT d = model(seed);
+        org.tbcm4j.nn.JvpCheck.randomize(d, seed, 0.2);
+        return d;
+    }
+
     @Test
     void tensorsAndMetadataRoundTripExactly() throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
@@ -81,7 +91,7 @@ class CheckpointTest {
 
     @Test
     void resumedTrainingContinuesExactlyWhereItStopped() {
-        DiT straight = model(1);
+        DiT straight = trainedLooking(1);
         AdamW straightOpt = new AdamW(straight, OptimizerConfig.defaults(1e-2), m);
         for (int step = 1; step <= 3; step++) {
             trainStep(straight, straightOpt, step);
@@ -98,8 +108,9 @@ class CheckpointTest {
         for (long step = state.step() + 1; step <= 5; step++) {
             trainStep(resumed, resumedOpt, step);
         }
+        // A lost moment or step count moves weights by about lr = 1e-2; rounding noise stays far below 1e-5.
         straight.parameters().forEach((k, p) -> assertArrayEquals(p.array().toFloatArray(),
-                resumed.parameters().get(k).array().toFloatArray(), 0f, k));
+                resumed.parameters().get(k).array().toFloatArray(), 1e-5f, k));
     }
 
     private void trainStep(DiT dit, AdamW opt, long step) {

@@ -1,0 +1,76 @@
+package org.tbcm4j.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tbcm4j.bench.JvpBenchmark;
+import org.tbcm4j.model.DiTConfig;
+import org.tbcm4j.nn.AttentionKind;
+import org.tbcm4j.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tbcm bench}: performance measurements. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the DiT's forward, JVP and forward+backward speed (ms per step, samples/s, GFLOP/s, peak memory).",
+        subcommands = {BenchCommand.Jvp.class})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        return new Jvp().call();
+    }
+
+    /** {@code tbcm bench jvp}. */
+    @Command(name = "jvp", mixinStandardHelpOptions = true,
+            description = "Time a DiT on 7×7×4 latents: plain forward, exact JVP in (x, τ), and training forward+backward.")
+    public static final class Jvp implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--hidden", defaultValue = "128", description = "Token width (default: ${DEFAULT-VALUE}).")
+        int hidden;
+        @Option(names = "--depth", defaultValue = "8", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+        int depth;
+        @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+        int heads;
+        @Option(names = "--mlp-ratio", defaultValue = "4", description = "Feed-forward width ratio (default: ${DEFAULT-VALUE}).")
+        double mlpRatio;
+        @Option(names = "--attention", defaultValue = "SOFTMAX",
+                description = "SOFTMAX or RELU_LINEAR (default: ${DEFAULT-VALUE}).")
+        AttentionKind attention;
+        @Option(names = "--qk-norm", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "RMS-normalise queries and keys (default: ${DEFAULT-VALUE}).")
+        boolean qkNorm;
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--iterations", defaultValue = "15", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+        int iterations;
+        @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--json", description = "Also print the result as one JSON object on the last line.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (batch < 1 || warmup < 0 || iterations < 1) {
+                throw new IllegalArgumentException("--batch and --iterations must be at least 1, --warmup at least 0");
+            }
+            DiTConfig config = new DiTConfig(4, 7, 1, hidden, depth, heads, mlpRatio, attention, qkNorm, 10, 256, 1.0);
+            JvpBenchmark.Result r = JvpBenchmark.run(config, batch, warmup, iterations, seed);
+            System.out.printf(Locale.ROOT, "DiT %.2f M parameters (hidden %d, depth %d, heads %d, %s attention), "
+                            + "7x7x4 latents, batch %d, %d timed iterations after %d warm-up%n",
+                    r.parameters() / 1e6, hidden, depth, heads, attention, batch, iterations, warmup);
+            System.out.printf(Locale.ROOT, "%-26s %10s %10s %12s %10s %10s%n",
+                    "pass", "median ms", "min ms", "samples/s", "GFLOP", "GFLOP/s");
+            for (JvpBenchmark.Timing t : r.timings()) {
+                System.out.printf(Locale.ROOT, "%-26s %10.1f %10.1f %12.0f %10.2f %10.1f%n",
+                        t.pass(), t.medianMs(), t.minMs(), t.samplesPerSecond(), t.gflop(), t.gflopPerSecond());
+            }
+            System.out.printf(Locale.ROOT, "JVP / forward time ratio: %.2f (goal: at most 2)%n", r.jvpOverForward());
+            System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", r.peakResidentBytes() / 1048576.0);
+            if (json) {
+                System.out.println(Json.write(r));
+            }
+            return 0;
+        }
+    }
+}
