@@ -3,8 +3,8 @@ package org.tbcm4j.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tbcm4j.nn.JvpCheck.assertExact;
-import static org.tbcm4j.nn.JvpCheck.randn;
+import static org.tbcm4j.testing.JvpCheck.assertExact;
+import static org.tbcm4j.testing.JvpCheck.randn;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -21,7 +21,7 @@ import org.tbcm4j.nn.AttentionKind;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Parameter;
-import org.tbcm4j.nn.JvpCheck;
+import org.tbcm4j.testing.JvpCheck;
 import org.tbcm4j.util.Backend;
 
 /** A whole DiT block and a whole DiT, JVP in (x, τ) against a float64 central difference. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tbcm4j.testing.JvpCheck;
 import org.tbcm4j.util.Backend;
 
 class AdamWTest {

@@ -1,31 +1,18 @@
 package org.tbcm4j.nn;
 
-import static org.tbcm4j.nn.JvpCheck.assertExact;
-import static org.tbcm4j.nn.JvpCheck.randn;
+import static org.tbcm4j.testing.JvpCheck.assertExact;
+import static org.tbcm4j.testing.JvpCheck.randn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.tbcm4j.util.Backend;
+import org.tbcm4j.testing.JvpCheck;
+import org.tbcm4j.testing.WithManager;
 
 /** Layers built from the primitives, checked as wholes against a float64 central difference. */
-class ModuleJvpTest {
-    private NDManager m;
-
-    @BeforeEach
-    void open() {
-        m = Backend.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        m.close();
-    }
+class ModuleJvpTest extends WithManager {
 
     private <M extends Module> M init(M module, long seed) {
         module.initialize(m, DataType.FLOAT64, seed);

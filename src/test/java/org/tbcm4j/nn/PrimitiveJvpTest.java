@@ -2,31 +2,17 @@ package org.tbcm4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.tbcm4j.nn.JvpCheck.assertExact;
-import static org.tbcm4j.nn.JvpCheck.randn;
+import static org.tbcm4j.testing.JvpCheck.assertExact;
+import static org.tbcm4j.testing.JvpCheck.randn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.tbcm4j.util.Backend;
+import org.tbcm4j.testing.WithManager;
 
 /** Every primitive's tangent rule against a float64 central difference. */
-class PrimitiveJvpTest {
-    private NDManager m;
-
-    @BeforeEach
-    void open() {
-        m = Backend.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        m.close();
-    }
+class PrimitiveJvpTest extends WithManager {
 
     private NDArray r(long seed, long... shape) {
         return randn(m, seed, shape);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -21,8 +20,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.model.DiT;
@@ -31,24 +28,14 @@ import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.AttentionKind;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.OptimizerConfig;
-import org.tbcm4j.util.Backend;
+import org.tbcm4j.testing.JvpCheck;
+import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Rng;
 
-class CheckpointTest {
+class CheckpointTest extends WithManager {
     private static final DiTConfig CONFIG = new DiTConfig(4, 4, 1, 16, 2, 2, 2.0, AttentionKind.SOFTMAX, true, 10, 16, 1.0);
     @TempDir
     Path dir;
-    private NDManager m;
-
-    @BeforeEach
-    void open() {
-        m = Backend.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        m.close();
-    }
 
     private DiT model(long seed) {
         DiT d = new DiT(CONFIG);
@@ -62,7 +49,7 @@ class CheckpointTest {
      */
     private DiT trainedLooking(long seed) {
         DiT d = model(seed);
-        org.tbcm4j.nn.JvpCheck.randomize(d, seed, 0.2);
+        org.tbcm4j.testing.JvpCheck.randomize(d, seed, 0.2);
         return d;
     }
 

@@ -4,35 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tbcm4j.nn.JvpCheck.randn;
+import static org.tbcm4j.testing.JvpCheck.randn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tbcm4j.nn.Arith;
 import org.tbcm4j.nn.Dual;
-import org.tbcm4j.nn.JvpCheck;
+import org.tbcm4j.testing.JvpCheck;
 import org.tbcm4j.nn.LinearOps;
-import org.tbcm4j.util.Backend;
+import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Rng;
 
-class TrigFlowTest {
+class TrigFlowTest extends WithManager {
     private static final double S = TrigFlow.SIGMA_D;
-    private NDManager m;
-
-    @BeforeEach
-    void open() {
-        m = Backend.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        m.close();
-    }
 
     private double maxAbs(NDArray a) {
         return a.abs().max().getDouble();

@@ -1,4 +1,4 @@
-package org.tbcm4j.nn;
+package org.tbcm4j.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import org.tbcm4j.nn.Dual;
+import org.tbcm4j.nn.Module;
 import org.tbcm4j.util.Rng;
 
 /**
