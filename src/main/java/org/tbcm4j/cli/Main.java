@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tbcm4j 0.1.0 (DJL 0.35.1, PyTorch 2.7.1 CPU)",
         description = "Image-free one-step distillation of diffusion models (TBCM), in Java.",
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -54,6 +54,27 @@ public final class LabeledImages {
         return NativeArrays.of(manager, out, new Shape(indices.length, 1, height, width));
     }
 
+    /**
+     * Like {@link #images}, each image translated by a random offset in [−maxShift, maxShift] pixels on
+     * both axes, filling with the background (training augmentation for the classifier).
+     */
+    public NDArray shiftedImages(NDManager manager, int[] indices, org.tbcm4j.util.Rng rng, int maxShift) {
+        int per = height * width;
+        float[] out = new float[indices.length * per];
+        java.util.Arrays.fill(out, -1f);
+        for (int b = 0; b < indices.length; b++) {
+            int dx = rng.nextInt(2 * maxShift + 1) - maxShift;
+            int dy = rng.nextInt(2 * maxShift + 1) - maxShift;
+            int src = indices[b] * per;
+            for (int y = Math.max(0, dy); y < Math.min(height, height + dy); y++) {
+                for (int x = Math.max(0, dx); x < Math.min(width, width + dx); x++) {
+                    out[b * per + y * width + x] = (pixels[src + (y - dy) * width + (x - dx)] & 0xFF) / 127.5f - 1f;
+                }
+            }
+        }
+        return NativeArrays.of(manager, out, new Shape(indices.length, 1, height, width));
+    }
+
     /** Labels at {@code indices} as int64 [B]. */
     public NDArray labels(NDManager manager, int[] indices) {
         long[] out = new long[indices.length];

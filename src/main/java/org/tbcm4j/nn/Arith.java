@@ -75,8 +75,19 @@ public final class Arith {
     }
 
     public static Dual mean(Dual a, int[] axes, boolean keepDims) {
-        NDArray t = a.tangent() == null ? null : a.tangent().mean(axes, keepDims);
-        return Dual.of(a.value().mean(axes, keepDims), t);
+        NDArray t = a.tangent() == null ? null : meanOver(a.tangent(), axes, keepDims);
+        return Dual.of(meanOver(a.value(), axes, keepDims), t);
+    }
+
+    /** Mean over several axes; DJL's PyTorch engine reduces only one axis per mean call. */
+    static NDArray meanOver(NDArray a, int[] axes, boolean keepDims) {
+        int rank = a.getShape().dimension();
+        int[] sorted = java.util.Arrays.stream(axes).map(x -> x < 0 ? x + rank : x).sorted().toArray();
+        NDArray out = a;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            out = out.mean(new int[] {sorted[i]}, keepDims);
+        }
+        return out;
     }
 
     /** A tangent of a broadcast operand must take the result's shape. */

@@ -80,6 +80,24 @@ public final class TrainingCheckpoint {
         }
     }
 
+    /** The model config stored in a model or checkpoint file of the given kind. */
+    public static <C> C config(Path file, String kind, Class<C> type) {
+        return parse(file, metadata(file, kind).get(KEY_CONFIG), type, KEY_CONFIG);
+    }
+
+    /**
+     * Loads inference weights into {@code module}: a model file's {@code model.*}, or from a training
+     * checkpoint its {@code ema.*} when it kept an EMA (else {@code model.*}).
+     */
+    public static void loadWeights(Path file, String kind, Module module, NDManager manager) {
+        try (StepScope scope = StepScope.open(manager)) {
+            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
+            requireKind(file, c.metadata(), kind);
+            boolean hasEma = c.tensors().keySet().stream().anyMatch(k -> k.startsWith(EMA));
+            ModuleState.load(module, c.tensors(), hasEma ? EMA : MODEL, file);
+        }
+    }
+
     /** The metadata of a model or checkpoint file, after checking its format and kind. */
     public static Map<String, String> metadata(Path file, String expectedKind) {
         Map<String, String> meta = SafetensorsHeader.read(file).metadata();

@@ -60,7 +60,7 @@ class AdamWTest {
 
     @Test
     void updatesFollowAdamWWithDecoupledDecayAndWarmup() {
-        OptimizerConfig cfg = new OptimizerConfig(0.1, 0.9, 0.99, 1e-8, 0.05, 2, 0.0);
+        OptimizerConfig cfg = new OptimizerConfig(0.1, 0.9, 0.99, 1e-8, 0.05, 2, 0.0, 0);
         AdamW opt = new AdamW(layer, cfg, m);
         Map<String, double[]> mom1 = new LinkedHashMap<>();
         Map<String, double[]> mom2 = new LinkedHashMap<>();
@@ -92,8 +92,18 @@ class AdamWTest {
     }
 
     @Test
+    void cosineScheduleAfterWarmup() {
+        OptimizerConfig cfg = new OptimizerConfig(1.0, 0.9, 0.999, 1e-8, 0, 10, 0, 110);
+        assertEquals(0.5, cfg.learningRate(5), 1e-15);
+        assertEquals(1.0, cfg.learningRate(10), 1e-15);
+        assertEquals(0.5, cfg.learningRate(60), 1e-12);
+        assertEquals(0.0, cfg.learningRate(110), 1e-15);
+        assertEquals(0.0, cfg.learningRate(500), 1e-15);
+    }
+
+    @Test
     void clipsByGlobalNormAndReportsTheRawNorm() {
-        AdamW clipped = new AdamW(layer, new OptimizerConfig(0.1, 0.0, 0.0, 1e-8, 0, 0, 1e-3), m);
+        AdamW clipped = new AdamW(layer, new OptimizerConfig(0.1, 0.0, 0.0, 1e-8, 0, 0, 1e-3, 0), m);
         Map<String, double[]> grads = backward(1.0);
         double norm = 0;
         for (double[] g : grads.values()) {

@@ -1,0 +1,59 @@
+package org.tbcm4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.tbcm4j.util.Json;
+
+/** Reads a YAML config into a record; every failure names the file and the field. */
+public final class Configs {
+    private Configs() {}
+
+    public static <T> T load(Path file, Class<T> type) {
+        try {
+            return Json.YAML.readValue(Files.readString(file), type);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such config file");
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown field '" + path(e) + "' (known: " + e.getKnownPropertyIds() + ")");
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            String why = rootMessage(e);
+            throw new ConfigException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + why);
+        } catch (JsonProcessingException e) {
+            String first = e.getOriginalMessage().lines().findFirst().orElse("").trim();
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(file + ": not valid YAML (" + first + where + ")");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The dotted path of the field a mapping error is about, e.g. {@code training.lr}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Our own validation messages (thrown by record constructors) are the most precise; prefer them. */
+    private static String rootMessage(JsonMappingException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t instanceof JsonProcessingException p ? p.getOriginalMessage() : t.getMessage();
+        return msg == null ? e.getOriginalMessage() : msg.lines().findFirst().orElse(msg);
+    }
+}

@@ -1,0 +1,67 @@
+package org.tbcm4j.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * metrics.csv of a run: a fixed header, one row per logging interval. On resume, rows past the
+ * resumed step are dropped, since the run will write them again.
+ */
+public final class MetricsCsv {
+    private final Path file;
+    private final List<String> columns;
+
+    public MetricsCsv(Path file, List<String> columns) {
+        this.file = file;
+        this.columns = List.copyOf(columns);
+    }
+
+    /** Starts a fresh file, or keeps the rows up to {@code resumedStep} of an existing one. */
+    public void open(long resumedStep) {
+        try {
+            List<String> kept = new ArrayList<>();
+            kept.add(String.join(",", columns));
+            if (resumedStep > 0 && Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                    String first = line.split(",", 2)[0];
+                    if (!first.isEmpty() && Long.parseLong(first) <= resumedStep) {
+                        kept.add(line);
+                    }
+                }
+            }
+            RunDirectory.writeAtomically(file, String.join("\n", kept) + "\n");
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": cannot be read to resume (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Appends a row; columns without a value stay empty. */
+    public void append(Map<String, Double> values) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                row.append(',');
+            }
+            Double v = values.get(columns.get(i));
+            if (v != null) {
+                row.append(v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf(v.longValue())
+                        : String.format(Locale.ROOT, "%.6g", v));
+            }
+        }
+        row.append('\n');
+        try {
+            Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file, e);
+        }
+    }
+}

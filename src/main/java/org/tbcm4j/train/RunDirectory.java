@@ -1,0 +1,79 @@
+package org.tbcm4j.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Where a run writes: {@code runs/<name>/} with {@code config.yaml} (the resolved config),
+ * {@code metrics.csv}, {@code checkpoints/last.safetensors} and, at the end, {@code model.safetensors}.
+ */
+public final class RunDirectory {
+    private final Path root;
+
+    public RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path config() {
+        return root.resolve("config.yaml");
+    }
+
+    public Path metrics() {
+        return root.resolve("metrics.csv");
+    }
+
+    public Path lastCheckpoint() {
+        return root.resolve("checkpoints").resolve("last.safetensors");
+    }
+
+    /** The final inference weights (EMA when kept). */
+    public Path model() {
+        return root.resolve("model.safetensors");
+    }
+
+    public Path file(String name) {
+        return root.resolve(name);
+    }
+
+    public boolean hasCheckpoint() {
+        return Files.isRegularFile(lastCheckpoint());
+    }
+
+    /**
+     * Checks that starting or resuming makes sense: a fresh run must not overwrite an existing one, and
+     * a resumed run needs a checkpoint. Creates the directory.
+     */
+    public void prepare(boolean resume) {
+        if (resume && !hasCheckpoint()) {
+            throw new IllegalArgumentException("nothing to resume: " + lastCheckpoint() + " does not exist");
+        }
+        if (!resume && hasCheckpoint()) {
+            throw new IllegalArgumentException(root + " already holds a run; pass --resume to continue it, "
+                    + "or choose another --name");
+        }
+        try {
+            Files.createDirectories(lastCheckpoint().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + root, e);
+        }
+    }
+
+    /** Writes a small text file atomically (temporary file, then rename). */
+    public static void writeAtomically(Path file, String text) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

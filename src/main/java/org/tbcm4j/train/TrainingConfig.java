@@ -1,0 +1,56 @@
+package org.tbcm4j.train;
+
+import org.tbcm4j.nn.OptimizerConfig;
+
+/**
+ * The schedule and optimiser of a training run (the {@code training:} section of a config).
+ *
+ * @param steps total optimiser steps
+ * @param batchSize examples per step
+ * @param lr peak learning rate (AdamW, β = (0.9, 0.999), ε = 1e-8)
+ * @param warmupSteps linear learning-rate warm-up
+ * @param cosineDecay decay the rate along a cosine to 0 at the last step (else constant)
+ * @param weightDecay decoupled weight decay on matrices and kernels
+ * @param clipNorm clip the global gradient norm to this (0: no clipping)
+ * @param emaDecay keep an exponential moving average of the weights with this decay (0: none)
+ * @param checkpointEvery save a resumable checkpoint every this many steps (and at the end)
+ * @param logEvery write a row of averaged metrics every this many steps
+ * @param evalEvery run the task's evaluation every this many steps (0: only at the end)
+ */
+public record TrainingConfig(long steps, int batchSize, double lr, int warmupSteps, boolean cosineDecay,
+        double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery) {
+
+    public TrainingConfig {
+        check(steps > 0, "training.steps must be positive, got " + steps);
+        check(batchSize > 0, "training.batch_size must be positive, got " + batchSize);
+        check(emaDecay >= 0 && emaDecay < 1, "training.ema_decay must be in [0, 1), got " + emaDecay);
+        check(checkpointEvery > 0, "training.checkpoint_every must be positive, got " + checkpointEvery);
+        check(logEvery > 0, "training.log_every must be positive, got " + logEvery);
+        check(evalEvery >= 0, "training.eval_every must be 0 or positive, got " + evalEvery);
+        optimizer(lr, warmupSteps, weightDecay, clipNorm, cosineDecay ? steps : 0);
+    }
+
+    public OptimizerConfig optimizer() {
+        return optimizer(lr, warmupSteps, weightDecay, clipNorm, cosineDecay ? steps : 0);
+    }
+
+    /** The same schedule with a different length (a command-line override). */
+    public TrainingConfig withSteps(long newSteps) {
+        return new TrainingConfig(newSteps, batchSize, lr, warmupSteps, cosineDecay, weightDecay, clipNorm, emaDecay,
+                checkpointEvery, logEvery, evalEvery);
+    }
+
+    private static OptimizerConfig optimizer(double lr, int warmup, double wd, double clip, long decay) {
+        try {
+            return new OptimizerConfig(lr, 0.9, 0.999, 1e-8, wd, warmup, clip, decay);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("training." + e.getMessage().replace("optimizer.", ""));
+        }
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.tbcm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped configs parse, and a bad config names its file and field in one line. */
+class ConfigsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shippedConfigsParse() {
+        AutoencoderRunConfig ae = Configs.load(Path.of("configs/autoencoder.yaml"), AutoencoderRunConfig.class);
+        assertEquals(4, ae.model().latentChannels());
+        ClassifierRunConfig cls = Configs.load(Path.of("configs/classifier.yaml"), ClassifierRunConfig.class);
+        assertEquals(128, cls.model().featureDim());
+    }
+
+    private ConfigException bad(String yaml) throws IOException {
+        Path f = tmp.resolve("bad.yaml");
+        Files.writeString(f, yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> Configs.load(f, ClassifierRunConfig.class));
+        assertTrue(e.getMessage().startsWith(f.toString() + ": "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        return e;
+    }
+
+    private static void assertMentions(ConfigException e, String fragment) {
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    @Test
+    void errorsNameTheFileAndTheField() throws IOException {
+        String good = Files.readString(Path.of("configs/classifier.yaml"));
+        assertMentions(bad(good.replace("max_shift: 2", "max_shift: 2\nmax_shfit: 3")), "unknown field 'max_shfit'");
+        assertMentions(bad(good.replace("  lr: 2.0e-3", "  lr: -1")), "training.lr = -1.0 is out of range");
+        assertMentions(bad(good.replace("  batch_size: 128", "  batch_size: many")), "field 'training.batch_size'");
+        assertMentions(bad(good.replace("  steps: 6000\n", "")), "field 'training.steps'");
+        assertMentions(bad("name: a: b"), "not valid YAML");
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> Configs.load(tmp.resolve("none.yaml"), ClassifierRunConfig.class));
+        assertTrue(missing.getMessage().endsWith("none.yaml: no such config file"));
+    }
+}
