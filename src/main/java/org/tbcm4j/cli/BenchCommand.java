@@ -12,12 +12,34 @@ import picocli.CommandLine.Option;
 /** {@code tbcm bench}: performance measurements. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the DiT's forward, JVP and forward+backward speed (ms per step, samples/s, GFLOP/s, peak memory).",
-        subcommands = {BenchCommand.Jvp.class})
+        subcommands = {BenchCommand.Jvp.class, BenchCommand.Metrics.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
         return new Jvp().call();
+    }
+
+    /** {@code tbcm bench metrics}. */
+    @Command(name = "metrics", mixinStandardHelpOptions = true,
+            description = "Time FD, KID and precision/recall on random 128-d features at evaluation scale.")
+    public static final class Metrics implements Callable<Integer> {
+        @Option(names = "--samples", defaultValue = "10000", description = "Samples per set (default: ${DEFAULT-VALUE}).")
+        int samples;
+        @Option(names = "--dimension", defaultValue = "128", description = "Feature dimension (default: ${DEFAULT-VALUE}).")
+        int dimension;
+
+        @Override
+        public Integer call() {
+            if (samples < 10 || dimension < 1) {
+                throw new IllegalArgumentException("--samples must be at least 10 and --dimension at least 1");
+            }
+            org.tbcm4j.bench.MetricsBenchmark.Result r = org.tbcm4j.bench.MetricsBenchmark.run(samples, dimension, 0);
+            System.out.printf(Locale.ROOT, "%d x %d samples, %d-d features, %d cores: FD %.2f s, KID %.2f s, "
+                            + "precision/recall %.2f s%n", samples, samples, dimension,
+                    Runtime.getRuntime().availableProcessors(), r.fdSeconds(), r.kidSeconds(), r.precisionRecallSeconds());
+            return 0;
+        }
     }
 
     /** {@code tbcm bench jvp}. */

@@ -25,7 +25,7 @@ public final class ReconstructionQuality {
             try (StepScope s = StepScope.open(manager)) {
                 NDArray x = images.images(s.manager(), idx);
                 NDArray mse = NoGrad.call(() -> model.decode(model.encode(x).get(0)).sub(x).square().reshape(n, -1).mean(new int[] {1}));
-                for (double m : mse.toDoubleArray()) {
+                for (double m : mse.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()) {
                     sum += 10 * Math.log10(4.0 / Math.max(m, 1e-12));
                 }
             }

@@ -38,6 +38,11 @@ public final class RunDirectory {
         return root.resolve("model.safetensors");
     }
 
+    /** Inference weights kept at a step along training. */
+    public Path snapshot(long step) {
+        return root.resolve("snapshots").resolve(String.format("step-%07d.safetensors", step));
+    }
+
     public Path file(String name) {
         return root.resolve(name);
     }

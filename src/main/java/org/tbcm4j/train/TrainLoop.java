@@ -116,6 +116,9 @@ public final class TrainLoop {
                     window = 0;
                     windowSeconds = 0;
                 }
+                if (config.snapshotEvery() > 0 && step % config.snapshotEvery() == 0) {
+                    TrainingCheckpoint.exportModel(dir.snapshot(step), kind, modelConfig, ema == null ? model : ema.average());
+                }
                 if (step % config.checkpointEvery() == 0 || last) {
                     TrainingCheckpoint.save(dir.lastCheckpoint(), kind, modelConfig, model,
                             ema == null ? null : ema.average(), optimizer,

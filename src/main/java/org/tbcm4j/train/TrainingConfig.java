@@ -16,9 +16,12 @@ import org.tbcm4j.nn.OptimizerConfig;
  * @param checkpointEvery save a resumable checkpoint every this many steps (and at the end)
  * @param logEvery write a row of averaged metrics every this many steps
  * @param evalEvery run the task's evaluation every this many steps (0: only at the end)
+ * @param snapshotEvery also keep the inference weights every this many steps as
+ *     {@code snapshots/step-NNNNNNN.safetensors}, to measure quality along training (0: none)
  */
 public record TrainingConfig(long steps, int batchSize, double lr, int warmupSteps, boolean cosineDecay,
-        double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery) {
+        double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery,
+        int snapshotEvery) {
 
     public TrainingConfig {
         check(steps > 0, "training.steps must be positive, got " + steps);
@@ -27,6 +30,7 @@ public record TrainingConfig(long steps, int batchSize, double lr, int warmupSte
         check(checkpointEvery > 0, "training.checkpoint_every must be positive, got " + checkpointEvery);
         check(logEvery > 0, "training.log_every must be positive, got " + logEvery);
         check(evalEvery >= 0, "training.eval_every must be 0 or positive, got " + evalEvery);
+        check(snapshotEvery >= 0, "training.snapshot_every must be 0 or positive, got " + snapshotEvery);
         optimizer(lr, warmupSteps, weightDecay, clipNorm, cosineDecay ? steps : 0);
     }
 
@@ -37,7 +41,7 @@ public record TrainingConfig(long steps, int batchSize, double lr, int warmupSte
     /** The same schedule with a different length (a command-line override). */
     public TrainingConfig withSteps(long newSteps) {
         return new TrainingConfig(newSteps, batchSize, lr, warmupSteps, cosineDecay, weightDecay, clipNorm, emaDecay,
-                checkpointEvery, logEvery, evalEvery);
+                checkpointEvery, logEvery, evalEvery, snapshotEvery);
     }
 
     private static OptimizerConfig optimizer(double lr, int warmup, double wd, double clip, long decay) {

@@ -1,0 +1,97 @@
+package org.tbcm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.eval.Fingerprint;
+import org.tbcm4j.eval.GeneratedSet;
+import org.tbcm4j.eval.Metrics;
+import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.model.Autoencoder;
+import org.tbcm4j.model.Classifier;
+import org.tbcm4j.model.LatentGenerator;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.util.Backend;
+import org.tbcm4j.util.Home;
+import org.tbcm4j.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tbcm eval}: sample quality against the real test split, in the evaluation classifier's features. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Measure FD, KID, precision/recall (k = 3) and class accuracy of generated samples against the "
+                + "Fashion-MNIST test split, in the evaluation classifier's features.")
+public final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    GenerationOptions generation;
+
+    @Option(names = "--samples", defaultValue = "2000", description = "Samples, balanced over classes (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--classifier", defaultValue = "models/fashion-mnist/classifier.safetensors",
+            description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
+    String classifier;
+
+    @Option(names = "--reference", defaultValue = "models/fashion-mnist/reference-features.safetensors",
+            description = "Its features of the real test split (default: ${DEFAULT-VALUE}).")
+    String reference;
+
+    @Option(names = "--json", description = "Also print one JSON object as the last line of standard output.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (samples < 20) {
+            throw new IllegalArgumentException("--samples must be at least 20, got " + samples);
+        }
+        try (NDManager root = Backend.newManager()) {
+            Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
+            Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
+            float[][] ref = ReferenceFeatures.load(Home.resolve(reference), Fingerprint.of(cls), root);
+            LatentGenerator generator = generation.generator(ae, root);
+            GeneratedSet set = GeneratedSet.generate(generator, ae, cls, samples, FashionMnist.NUM_CLASSES,
+                    generation.seed, generation.batch, SampleCommand.latentShape(ae), root);
+            Metrics m = set.score(ref, generation.seed);
+            print(generator, set, m);
+            if (json) {
+                System.out.println(Json.write(jsonObject(generator, set, m, generation.steps, generation.cfg)));
+            }
+        }
+        return 0;
+    }
+
+    private void print(LatentGenerator generator, GeneratedSet set, Metrics m) {
+        System.out.printf(Locale.ROOT, "model: %s (%s)%n", generation.modelPath(), generator.describe());
+        System.out.printf(Locale.ROOT, "samples: %d (seed %d); generation %.1f s, %.1f samples/s, %d network "
+                        + "evaluations per sample%n", m.samples(), generation.seed, set.seconds(), m.samples() / set.seconds(),
+                generator.evaluationsPerSample());
+        System.out.printf(Locale.ROOT, "%-30s %s%n", "metric", "value");
+        System.out.printf(Locale.ROOT, "%-30s %.4f%n", "FD (classifier features)", m.fd());
+        System.out.printf(Locale.ROOT, "%-30s %.5f ± %.5f%n", "KID (classifier features)", m.kid(), m.kidStd());
+        System.out.printf(Locale.ROOT, "%-30s %.4f%n", "precision (k = 3)", m.precision());
+        System.out.printf(Locale.ROOT, "%-30s %.4f%n", "recall (k = 3)", m.recall());
+        System.out.printf(Locale.ROOT, "%-30s %.4f%n", "class accuracy", m.classAccuracy());
+    }
+
+    /** The keys of {@code eval --json}, shared with the demo's metrics.json. */
+    static Map<String, Object> jsonObject(LatentGenerator generator, GeneratedSet set, Metrics m, int steps, double cfg) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fd", m.fd());
+        o.put("kid", m.kid());
+        o.put("kid_std", m.kidStd());
+        o.put("precision", m.precision());
+        o.put("recall", m.recall());
+        o.put("class_accuracy", m.classAccuracy());
+        o.put("samples", m.samples());
+        o.put("steps", steps);
+        o.put("cfg", cfg);
+        o.put("generator", generator.describe());
+        o.put("network_evaluations_per_sample", generator.evaluationsPerSample());
+        o.put("generation_seconds", set.seconds());
+        return o;
+    }
+}

@@ -1,0 +1,78 @@
+package org.tbcm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import org.tbcm4j.model.Autoencoder;
+import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.LatentGenerator;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.TeacherGenerator;
+import org.tbcm4j.trigflow.OdeSampler;
+import org.tbcm4j.util.Home;
+import picocli.CommandLine.Option;
+
+/** How to generate: which model, how many steps, which guidance; shared by sample and eval. */
+public final class GenerationOptions {
+    @Option(names = "--model", defaultValue = "models/fashion-mnist/teacher.safetensors",
+            description = "Teacher model or checkpoint (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--steps", defaultValue = "16", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--cfg", defaultValue = "3", description = "Classifier-free guidance scale w (default: ${DEFAULT-VALUE}).")
+    double cfg;
+
+    @Option(names = "--sampler", defaultValue = "dpm2m",
+            description = "Teacher ODE solver: dpm2m (DPM-Solver++(2M)) or first-order (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--shift", defaultValue = "1", description = "Teacher time-grid shift (default: ${DEFAULT-VALUE}).")
+    double shift;
+
+    @Option(names = "--autoencoder", defaultValue = "models/fashion-mnist/autoencoder.safetensors",
+            description = "Autoencoder that decodes the latents (default: ${DEFAULT-VALUE}).")
+    String autoencoder;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch", defaultValue = "250", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    Path modelPath() {
+        return Home.resolve(model);
+    }
+
+    Path autoencoderPath() {
+        return Home.resolve(autoencoder);
+    }
+
+    void validate() {
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        }
+        if (!(cfg >= 0) || !Double.isFinite(cfg)) {
+            throw new IllegalArgumentException("--cfg must be at least 0, got " + cfg);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (!(shift > 0)) {
+            throw new IllegalArgumentException("--shift must be positive, got " + shift);
+        }
+    }
+
+    /** The generator for the model file, by the kind its metadata records. */
+    LatentGenerator generator(Autoencoder ae, NDManager root) {
+        validate();
+        Path file = modelPath();
+        String kind = ModelFiles.kindOf(file);
+        if (ModelFiles.TEACHER.equals(kind)) {
+            DiT dit = ModelFiles.teacher(file, root);
+            ModelFiles.requireLatentFit(ae, dit.config(), autoencoderPath(), file);
+            return new TeacherGenerator(dit, OdeSampler.parse(sampler), steps, cfg, shift);
+        }
+        throw new IllegalArgumentException(file + " holds a " + kind + " model, which cannot generate images");
+    }
+}

@@ -1,0 +1,66 @@
+package org.tbcm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.eval.GeneratedSet;
+import org.tbcm4j.model.Autoencoder;
+import org.tbcm4j.model.LatentGenerator;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.report.ImageGrid;
+import org.tbcm4j.util.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tbcm sample}: a PNG grid, one row per class. */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Generate a PNG grid of samples, one row per class.")
+public final class SampleCommand implements Callable<Integer> {
+    @Mixin
+    GenerationOptions generation;
+
+    @Option(names = "--out", defaultValue = "grid.png", description = "Output PNG (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--per-class", defaultValue = "10", description = "Samples per class (default: ${DEFAULT-VALUE}).")
+    int perClass;
+
+    @Option(names = "--classes", split = ",", description = "Class ids to draw (default: all ten), e.g. 0,5,9.")
+    int[] classes;
+
+    @Override
+    public Integer call() {
+        if (perClass < 1 || perClass > 100) {
+            throw new IllegalArgumentException("--per-class must be between 1 and 100, got " + perClass);
+        }
+        int[] rows = classes == null ? java.util.stream.IntStream.range(0, FashionMnist.NUM_CLASSES).toArray() : classes;
+        for (int c : rows) {
+            if (c < 0 || c >= FashionMnist.NUM_CLASSES) {
+                throw new IllegalArgumentException("unknown class id " + c + " (Fashion-MNIST has 0.."
+                        + (FashionMnist.NUM_CLASSES - 1) + ")");
+            }
+        }
+        try (NDManager root = Backend.newManager()) {
+            Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
+            LatentGenerator generator = generation.generator(ae, root);
+            GeneratedSet set = GeneratedSet.generate(generator, ae, null, FashionMnist.NUM_CLASSES * perClass,
+                    FashionMnist.NUM_CLASSES, generation.seed, generation.batch, latentShape(ae), root);
+            float[] all = set.gridByClass(FashionMnist.NUM_CLASSES, perClass);
+            float[] chosen = new float[rows.length * perClass * 784];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(all, rows[r] * perClass * 784, chosen, r * perClass * 784, perClass * 784);
+            }
+            ImageGrid.write(ImageGrid.render(chosen, rows.length, perClass, 28, 28, 2), out);
+            System.out.printf(Locale.ROOT, "%s: %d x %d samples (%s), %.1f s%n", out, rows.length, perClass,
+                    generator.describe(), set.seconds());
+        }
+        return 0;
+    }
+
+    static long[] latentShape(Autoencoder ae) {
+        return new long[] {ae.config().latentChannels(), ae.config().latentSize(), ae.config().latentSize()};
+    }
+}

@@ -1,0 +1,85 @@
+package org.tbcm4j.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tbcm4j.data.LabeledImages;
+import org.tbcm4j.model.Classifier;
+import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.train.CheckpointException;
+import org.tbcm4j.train.CheckpointFile;
+
+/**
+ * The classifier's features of the real test split, the reference every metric compares against.
+ * Shipped as a safetensors file whose metadata holds the classifier's fingerprint, so that features
+ * from one classifier are never compared with another's.
+ */
+public final class ReferenceFeatures {
+    static final String KIND = "reference-features";
+
+    private ReferenceFeatures() {}
+
+    /** Features [N][featureDim] of {@code images}. */
+    public static float[][] compute(Classifier classifier, LabeledImages images, NDManager root) {
+        float[][] out = new float[images.size()][];
+        int batch = 500;
+        for (int start = 0; start < images.size(); start += batch) {
+            int n = Math.min(batch, images.size() - start);
+            int[] idx = java.util.stream.IntStream.range(start, start + n).toArray();
+            try (StepScope s = StepScope.open(root)) {
+                NDArray x = images.images(s.manager(), idx);
+                float[] f = NoGrad.call(() -> classifier.features(x)).toFloatArray();
+                int d = f.length / n;
+                for (int i = 0; i < n; i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(f, i * d, (i + 1) * d);
+                }
+            }
+        }
+        return out;
+    }
+
+    public static void save(Path file, float[][] features, String classifierFingerprint, NDManager root) {
+        int d = features[0].length;
+        float[] flat = new float[features.length * d];
+        for (int i = 0; i < features.length; i++) {
+            System.arraycopy(features[i], 0, flat, i * d, d);
+        }
+        try (StepScope s = StepScope.open(root)) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            tensors.put("features", NativeArrays.of(s.manager(), flat, new Shape(features.length, d)));
+            CheckpointFile.write(file, tensors, Map.of("format", "tbcm4j/1", "kind", KIND, "classifier",
+                    classifierFingerprint, "split", "fashion-mnist test"));
+        }
+    }
+
+    /** Loads features, refusing a file made with another classifier. */
+    public static float[][] load(Path file, String classifierFingerprint, NDManager root) {
+        try (StepScope s = StepScope.open(root)) {
+            CheckpointFile.Contents c = CheckpointFile.read(file, s.manager());
+            if (!KIND.equals(c.metadata().get("kind"))) {
+                throw new CheckpointException(file, "holds " + c.metadata().get("kind") + ", not reference features");
+            }
+            if (!classifierFingerprint.equals(c.metadata().get("classifier"))) {
+                throw new CheckpointException(file, "was computed with classifier " + c.metadata().get("classifier")
+                        + ", not with the given one (" + classifierFingerprint + "); recompute it with that classifier");
+            }
+            NDArray f = c.tensors().get("features");
+            if (f == null || f.getShape().dimension() != 2) {
+                throw new CheckpointException(file, "has no [N, D] tensor named features");
+            }
+            int n = Math.toIntExact(f.getShape().get(0));
+            int d = Math.toIntExact(f.getShape().get(1));
+            float[] flat = f.toFloatArray();
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+            }
+            return out;
+        }
+    }
+}

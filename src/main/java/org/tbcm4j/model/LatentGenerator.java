@@ -1,0 +1,20 @@
+package org.tbcm4j.model;
+
+import ai.djl.ndarray.NDArray;
+
+/** Something that turns noise and class ids into unit-variance latents: a teacher with a sampler, or a student. */
+public interface LatentGenerator {
+    /**
+     * @param classes class ids [B]
+     * @param noise standard normal noise [B, C, H, W], one draw per sample (the generator scales it by σ_d)
+     * @param sampleIndices the samples' global indices, for any further per-sample randomness
+     * @return latents y [B, C, H, W] with the data's unit variance
+     */
+    NDArray generate(NDArray classes, NDArray noise, long[] sampleIndices);
+
+    /** Network evaluations per sample (counting both halves of a guided batch). */
+    int evaluationsPerSample();
+
+    /** A short description for reports, e.g. "teacher, DPM-Solver++(2M), 16 steps, CFG 3". */
+    String describe();
+}
