@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         version = "tbcm4j 0.1.0 (DJL 0.35.1, PyTorch 2.7.1 CPU)",
         description = "Image-free one-step distillation of diffusion models (TBCM), in Java.",
         subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, TrainTeacherCommand.class,
-            SampleCommand.class, EvalCommand.class, EvalAutoencoderCommand.class, ReferenceFeaturesCommand.class,
+            SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalAutoencoderCommand.class,
+            ReferenceFeaturesCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

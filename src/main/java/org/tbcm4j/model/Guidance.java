@@ -26,6 +26,20 @@ public final class Guidance {
         return FlowToTrigFlow.wrap(flow(dit, classes, w));
     }
 
+    /** Guidance with a scale per sample, w [B] (each TBCM prompt draws its own). */
+    public static TrigFlowModel trigFlow(DiT dit, NDArray classes, NDArray w) {
+        NDArray nulls = nullClasses(classes, dit.nullClass());
+        NDArray both = classes.concat(nulls, 0);
+        FlowModel flow = (x, tau) -> {
+            Dual v = dit.forward(ShapeOps.concat(List.of(x, x), 0), ShapeOps.concat(List.of(tau, tau), 0), both);
+            List<Dual> halves = ShapeOps.split(v, 2, 0);
+            Dual difference = Arith.sub(halves.get(0), halves.get(1));
+            Dual scale = Dual.of(org.tbcm4j.trigflow.TrigFlow.perSample(w, difference.value()));
+            return Arith.add(halves.get(1), Arith.mul(difference, scale));
+        };
+        return FlowToTrigFlow.wrap(flow);
+    }
+
     /** The guided flow velocity for classes [B]. */
     public static FlowModel flow(DiT dit, NDArray classes, double w) {
         if (!(w >= 0) || !Double.isFinite(w)) {

@@ -34,6 +34,12 @@ public final class FlowToTrigFlow {
         return Math.sin(t) / (Math.sin(t) + Math.cos(t));
     }
 
+    /** Flow times of TrigFlow times [B], elementwise. */
+    public static ai.djl.ndarray.NDArray flowTime(ai.djl.ndarray.NDArray t) {
+        ai.djl.ndarray.NDArray sin = t.sin();
+        return sin.div(sin.add(t.cos()));
+    }
+
     /** TrigFlow time of a flow time: t = atan(τ/(1−τ)) (π/2 at τ = 1). */
     public static double trigFlowTime(double tau) {
         return Math.atan2(tau, 1 - tau);

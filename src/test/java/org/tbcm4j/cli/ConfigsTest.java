@@ -21,6 +21,8 @@ class ConfigsTest {
         assertEquals(4, ae.model().latentChannels());
         ClassifierRunConfig cls = Configs.load(Path.of("configs/classifier.yaml"), ClassifierRunConfig.class);
         assertEquals(128, cls.model().featureDim());
+        TeacherRunConfig teacher = Configs.load(Path.of("configs/teacher.yaml"), TeacherRunConfig.class);
+        assertEquals(10, teacher.model().numClasses());
     }
 
     private ConfigException bad(String yaml) throws IOException {
