@@ -6,6 +6,8 @@ import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Student;
+import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
 import org.tbcm4j.trigflow.OdeSampler;
 import org.tbcm4j.util.Home;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Option;
 /** How to generate: which model, how many steps, which guidance; shared by sample and eval. */
 public final class GenerationOptions {
     @Option(names = "--model", defaultValue = "models/fashion-mnist/teacher.safetensors",
-            description = "Teacher model or checkpoint (default: ${DEFAULT-VALUE}).")
+            description = "Teacher or student model, or a training checkpoint (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--steps", defaultValue = "16", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
@@ -29,6 +31,10 @@ public final class GenerationOptions {
 
     @Option(names = "--shift", defaultValue = "1", description = "Teacher time-grid shift (default: ${DEFAULT-VALUE}).")
     double shift;
+
+    @Option(names = "--intermediate", defaultValue = "1.0",
+            description = "Student: the 2-step sampler's intermediate time (default: ${DEFAULT-VALUE}).")
+    double intermediate;
 
     @Option(names = "--autoencoder", defaultValue = "models/fashion-mnist/autoencoder.safetensors",
             description = "Autoencoder that decodes the latents (default: ${DEFAULT-VALUE}).")
@@ -72,6 +78,11 @@ public final class GenerationOptions {
             DiT dit = ModelFiles.teacher(file, root);
             ModelFiles.requireLatentFit(ae, dit.config(), autoencoderPath(), file);
             return new TeacherGenerator(dit, OdeSampler.parse(sampler), steps, cfg, shift);
+        }
+        if (ModelFiles.STUDENT.equals(kind)) {
+            Student student = ModelFiles.student(file, root);
+            ModelFiles.requireLatentFit(ae, student.config().backbone(), autoencoderPath(), file);
+            return new StudentGenerator(student, steps, intermediate, cfg, seed);
         }
         throw new IllegalArgumentException(file + " holds a " + kind + " model, which cannot generate images");
     }

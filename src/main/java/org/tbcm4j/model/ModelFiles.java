@@ -13,6 +13,7 @@ public final class ModelFiles {
     public static final String AUTOENCODER = "autoencoder";
     public static final String CLASSIFIER = "classifier";
     public static final String TEACHER = "teacher";
+    public static final String STUDENT = "student";
 
     private ModelFiles() {}
 
@@ -38,6 +39,14 @@ public final class ModelFiles {
         TrainingCheckpoint.loadWeights(file, TEACHER, dit, manager);
         dit.setTrainable(false);
         return dit;
+    }
+
+    public static Student student(Path file, NDManager manager) {
+        Student s = new Student(TrainingCheckpoint.config(file, STUDENT, StudentConfig.class));
+        s.initialize(manager, DataType.FLOAT32, 0);
+        TrainingCheckpoint.loadWeights(file, STUDENT, s, manager);
+        s.setTrainable(false);
+        return s;
     }
 
     /** The kind stored in a model or checkpoint file. */

@@ -57,7 +57,8 @@ public final class TrainLoop {
         }
         List<String> columns = new ArrayList<>(List.of("step"));
         columns.addAll(task.metricNames());
-        columns.addAll(List.of("grad_norm", "lr", "skipped_steps", "examples_per_s", "elapsed_s"));
+        String throughputColumn = task.unit() + "_per_s";
+        columns.addAll(List.of("grad_norm", "lr", "skipped_steps", throughputColumn, "elapsed_s"));
         columns.addAll(task.evaluationNames());
         MetricsCsv csv = new MetricsCsv(dir.metrics(), columns);
         csv.open(start);
@@ -104,7 +105,7 @@ public final class TrainLoop {
                         row.put(e.getKey(), e.getKey().equals("lr") ? e.getValue() : e.getValue() / window);
                     }
                     row.put("skipped_steps", (double) optimizer.skippedSteps());
-                    row.put("examples_per_s", config.batchSize() * window / windowSeconds);
+                    row.put(throughputColumn, config.batchSize() * window / windowSeconds);
                     row.put("elapsed_s", (System.nanoTime() - began) / 1e9);
                     if (evaluate) {
                         try (StepScope s = StepScope.open(root)) {
@@ -124,7 +125,7 @@ public final class TrainLoop {
                             ema == null ? null : ema.average(), optimizer,
                             new TrainingState(step, seed, optimizer.updates(), optimizer.skippedSteps()));
                 }
-                progress.step(String.format(Locale.ROOT, "loss %.4g | %.0f ex/s", lastLoss, throughput));
+                progress.step(String.format(Locale.ROOT, "loss %.4g | %.0f %s/s", lastLoss, throughput, task.unit()));
             }
         }
         boolean finished = end == config.steps();

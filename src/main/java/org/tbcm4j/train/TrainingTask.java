@@ -12,6 +12,11 @@ public interface TrainingTask {
     /** The loss to backpropagate and named scalar metrics to log (the loss among them). */
     record StepLoss(NDArray loss, Map<String, NDArray> metrics) {}
 
+    /** What one batch element is, for the throughput column {@code <unit>_per_s}. */
+    default String unit() {
+        return "examples";
+    }
+
     /** Names of the per-step metrics, in column order. */
     List<String> metricNames();
 

@@ -15,6 +15,16 @@ public final class ConsistencySampler {
 
     /** @param start the initial noise x (already scaled by σ_d); @param rng the source of re-noising draws */
     public static NDArray sample(TrigFlowModel model, NDArray start, double[] times, Rng rng) {
+        return sample(model, start, times,
+                step -> rng.normal(start.getManager(), start.getShape(), start.getDataType(), 1.0));
+    }
+
+    /**
+     * The same with the re-noising draw of each step supplied by the caller (standard normal, the shape
+     * of {@code start}), e.g. drawn per sample so that results do not depend on the batch.
+     */
+    public static NDArray sample(TrigFlowModel model, NDArray start, double[] times,
+            java.util.function.IntFunction<NDArray> renoise) {
         NDArray x = start;
         long batch = start.getShape().get(0);
         NDArray x0 = null;
@@ -24,8 +34,8 @@ public final class ConsistencySampler {
             x0 = TrigFlow.x0Estimate(x, f, t);
             double next = times[i + 1];
             if (next > 0) {
-                NDArray n = rng.normal(start.getManager(), start.getShape(), start.getDataType(), TrigFlow.SIGMA_D);
-                x = Scalars.mul(x0, Math.cos(next)).add(Scalars.mul(n, Math.sin(next)));
+                NDArray n = renoise.apply(i + 1);
+                x = Scalars.mul(x0, Math.cos(next)).add(Scalars.mul(n, Math.sin(next) * TrigFlow.SIGMA_D));
             }
         }
         return Scalars.div(x0, TrigFlow.SIGMA_D);

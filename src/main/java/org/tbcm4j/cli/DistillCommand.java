@@ -1,0 +1,40 @@
+package org.tbcm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tbcm4j.util.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tbcm distill}: TBCM (image-free) or the data-based sCM baseline. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Distil the teacher into a one-step student with the sCM loss, from trajectory pairs (TBCM, "
+                + "image-free) or data pairs (the data-based baseline).")
+public final class DistillCommand implements Callable<Integer> {
+    @Mixin
+    TrainOptions options;
+
+    @Option(names = "--pairs", description = "trajectory (TBCM) or data (baseline); default: the config's.")
+    String pairs;
+
+    @Override
+    public Integer call() {
+        DistillRunConfig cfg = options.loadConfig("configs/distill.yaml", DistillRunConfig.class, DistillRunConfig::name);
+        if (pairs != null) {
+            cfg = cfg.withPairs(pairs);
+        }
+        cfg = cfg.withTraining(options.training(cfg.training()));
+        try (NDManager root = Backend.newManager()) {
+            Distillation.Outcome out = Distillation.run(cfg, options.runDirectory(cfg.name()), options.dataDir(),
+                    options.resume, options.stopAfter, root);
+            System.out.printf(Locale.ROOT, "%s pairs: steps %d-%d, %d pairs per step, %.0f s, peak resident memory %.0f MiB "
+                            + "(%d steps skipped)%n", cfg.pairs(), out.loop().firstStep(), out.loop().lastStep(),
+                    out.pairsPerIteration(), out.seconds(), out.peakResidentBytes() / 1048576.0, out.loop().skippedSteps());
+            System.out.println(out.loop().finished() ? "student: " + out.model()
+                    : "stopped early; continue with --resume.");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package org.tbcm4j.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tbcm4j.model.Autoencoder;
+import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.train.CheckpointException;
+import org.tbcm4j.train.CheckpointFile;
+
+/**
+ * The degenerate reference latent of the filter: the autoencoder's scaled posterior mean of a blank
+ * (all-background) image, computed once and shipped, so distillation never needs the encoder.
+ */
+public final class BlankLatent {
+    static final String KIND = "blank-latent";
+
+    private BlankLatent() {}
+
+    /** The unit-variance latent [C, H, W] of an all-black 28×28 image. */
+    public static NDArray compute(Autoencoder ae, NDManager manager) {
+        float[] pixels = new float[784];
+        java.util.Arrays.fill(pixels, -1f);
+        NDArray black = NativeArrays.of(manager, pixels, new Shape(1, 1, 28, 28));
+        NDArray mean = NoGrad.call(() -> ae.encode(black).get(0));
+        return Scalars.mul(mean, ae.latentScale()).reshape(mean.getShape().slice(1));
+    }
+
+    public static void save(Path file, NDArray latent) {
+        CheckpointFile.write(file, Map.of("latent", latent), Map.of("format", "tbcm4j/1", "kind", KIND));
+    }
+
+    /** Loads the latent into {@code owner}, checking the file's kind. */
+    public static NDArray load(Path file, NDManager owner) {
+        try (StepScope s = StepScope.open(owner)) {
+            CheckpointFile.Contents c = CheckpointFile.read(file, s.manager());
+            NDArray latent = c.tensors().get("latent");
+            if (!KIND.equals(c.metadata().get("kind")) || latent == null) {
+                throw new CheckpointException(file, "is not a blank-latent file");
+            }
+            return s.keep(NativeArrays.copy(latent));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.tbcm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.distill.BlankLatent;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.testing.WithManager;
+import org.tbcm4j.util.Json;
+
+/** distill end to end on miniature models, image-free and data-based, and its refusals of bad input. */
+class DistillCommandTest extends WithManager {
+    @TempDir
+    Path tmp;
+    private Path teacher;
+    private Path ae;
+    private Path blank;
+
+    @BeforeEach
+    void models() {
+        teacher = TinyModels.teacher(tmp, m);
+        ae = TinyModels.autoencoder(tmp, m, 4);
+        blank = tmp.resolve("blank.safetensors");
+        BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
+    }
+
+    private Path config(String overrides) throws IOException {
+        String yaml = "name: d\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\nprompts_per_iteration: 2\n"
+                + "route_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5, 2.0]\nguidance_input_scale: 0.1\n"
+                + "filter:\n  enabled: true\n  threshold: 1.0\n  reference: " + blank + "\n"
+                + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\n"
+                + "loss:\n  tangent_warmup: 2\n  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n"
+                + "  final_r: 0.75\n  norm_constant: 0.1\n"
+                + "training:\n  steps: 4\n  batch_size: 6\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
+                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
+                + "  eval_every: 0\n  snapshot_every: 0\n"
+                + "evaluation: null\n";
+        for (String line : overrides.split(";")) {
+            if (!line.isBlank()) {
+                String key = line.substring(0, line.indexOf(':'));
+                yaml = yaml.replaceFirst("(?m)^(\\s*)" + java.util.regex.Pattern.quote(key) + ":.*$", "$1" + line.trim());
+            }
+        }
+        Path f = tmp.resolve("distill-" + Math.abs(overrides.hashCode()) + ".yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void trajectoryDistillationNeedsNoDatasetAndTheStudentGenerates() throws Exception {
+        Path nowhere = tmp.resolve("no-dataset-here");
+        CliHarness.Result r = CliHarness.run("distill", "--config", config("").toString(), "--runs",
+                tmp.resolve("runs").toString(), "--data", nowhere.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(!Files.exists(nowhere), "nothing created where the data would be");
+        Path student = tmp.resolve("runs/d/model.safetensors");
+        assertEquals("student", ModelFiles.kindOf(student));
+        String header = Files.readAllLines(tmp.resolve("runs/d/metrics.csv")).get(0);
+        for (String column : new String[] {"loss", "loss_without_logvar", "g_norm", "grad_norm", "r", "pairs_per_s"}) {
+            assertTrue(("," + header + ",").contains("," + column + ","), header);
+        }
+        Path classifier = TinyModels.classifierFile(tmp, m);
+        Path reference = TinyModels.reference(tmp, m);
+        for (String steps : new String[] {"1", "2", "4"}) {
+            CliHarness.Result e = CliHarness.run("eval", "--model", student.toString(), "--autoencoder", ae.toString(),
+                    "--classifier", classifier.toString(), "--reference", reference.toString(), "--samples", "20",
+                    "--steps", steps, "--cfg", "2", "--json");
+            assertEquals(0, e.exitCode(), e.err());
+            JsonNode json = Json.JSON.readTree(e.lastLine());
+            assertEquals(Integer.parseInt(steps), json.get("network_evaluations_per_sample").asInt(), "one NFE per step");
+        }
+    }
+
+    @Test
+    void theDataBaselineTrainsOnRealImages() throws IOException {
+        Path data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
+        CliHarness.Result r = CliHarness.run("distill", "--config", config("").toString(), "--runs",
+                tmp.resolve("runs").toString(), "--data", data.toString(), "--pairs", "data", "--name", "baseline");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("data pairs"), r.out());
+        assertEquals("student", ModelFiles.kindOf(tmp.resolve("runs/baseline/model.safetensors")));
+    }
+
+    private void refused(CliHarness.Result r, String fragment) {
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void badSettingsAndSwappedModelsAreRefused() throws IOException {
+        String runs = tmp.resolve("runs").toString();
+        refused(CliHarness.run("distill", "--config", config("route_steps: 1").toString(), "--runs", runs),
+                "route_steps (K) must be at least 2");
+        refused(CliHarness.run("distill", "--config", config("route_shift: 0").toString(), "--runs", runs),
+                "route_shift must be positive");
+        refused(CliHarness.run("distill", "--config", config("guidance_scales: []").toString(), "--runs", runs),
+                "guidance_scales must not be empty");
+        refused(CliHarness.run("distill", "--config", config("norm_constant: 0").toString(), "--runs", runs),
+                "norm_constant (c) must be positive");
+        CliHarness.Result ok = CliHarness.run("distill", "--config", config("").toString(), "--runs", runs,
+                "--name", "s");
+        assertEquals(0, ok.exitCode(), ok.err());
+        Path student = tmp.resolve("runs/s/model.safetensors");
+        refused(CliHarness.run("distill", "--config", config("teacher: " + student).toString(), "--runs", runs,
+                "--name", "t"), "holds a student model where a teacher is expected");
+        // A teacher checkpoint where distillation expects its student checkpoint.
+        Path fake = tmp.resolve("runs/u/checkpoints/last.safetensors");
+        Files.createDirectories(fake.getParent());
+        Files.copy(teacher, fake);
+        Files.writeString(tmp.resolve("runs/u/config.yaml"), Files.readString(config("name: u")));
+        refused(CliHarness.run("distill", "--config", config("name: u").toString(), "--runs", runs, "--resume"),
+                "holds a teacher model where a student is expected");
+    }
+}
