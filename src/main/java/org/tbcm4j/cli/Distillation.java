@@ -2,6 +2,7 @@ package org.tbcm4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.distill.BlankLatent;
@@ -58,8 +59,31 @@ final class Distillation {
         RunConfigFile.save(dir, cfg);
         TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, studentConfig, cfg.training(), cfg.seed())
                 .run(student, null, new DistillTask(student, source, loss, names, evaluator), resume, stopAfter, root);
-        return new Outcome(out, dir.model(), (System.nanoTime() - t0) / 1e9, ProcessMemory.peakResidentBytes(),
+        return new Outcome(out, dir.model(), accumulate(dir, resume, (System.nanoTime() - t0) / 1e9, "seconds"),
+                (long) accumulate(dir, resume, ProcessMemory.peakResidentBytes(), "peak_resident_bytes"),
                 source.pairsPerIteration());
+    }
+
+    /**
+     * Totals over the invocations of one run (an interrupted run resumed later): seconds add up, the peak
+     * memory is the largest; kept in summary.json next to the run's other files.
+     */
+    private static double accumulate(RunDirectory dir, boolean resume, double value, String key) {
+        Path file = dir.file("summary.json");
+        java.util.Map<String, Double> totals = new java.util.LinkedHashMap<>();
+        try {
+            if (resume && Files.exists(file)) {
+                org.tbcm4j.util.Json.JSON.readTree(file.toFile()).properties()
+                        .forEach(e -> totals.put(e.getKey(), e.getValue().asDouble()));
+            }
+            double previous = totals.getOrDefault(key, 0.0);
+            double total = key.startsWith("peak") ? Math.max(previous, value) : previous + value;
+            totals.put(key, total);
+            RunDirectory.writeAtomically(file, org.tbcm4j.util.Json.write(totals));
+            return total;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private static PairSource source(DistillRunConfig cfg, DiT teacher, Path dataDir, NDManager root) {

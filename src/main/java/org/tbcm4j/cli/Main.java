@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, TrainTeacherCommand.class,
             SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalAutoencoderCommand.class,
             ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class,
+            DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

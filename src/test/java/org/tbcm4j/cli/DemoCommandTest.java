@@ -1,0 +1,72 @@
+package org.tbcm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.distill.BlankLatent;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.testing.WithManager;
+import org.tbcm4j.util.Json;
+
+/** The demo on miniature models: report, metrics.json with the agreed keys, no dataset. */
+class DemoCommandTest extends WithManager {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesTheReportAndMetricsForFourGenerators() throws Exception {
+        Path teacher = TinyModels.teacher(tmp, m);
+        Path ae = TinyModels.autoencoder(tmp, m, 4);
+        Path classifier = TinyModels.classifierFile(tmp, m);
+        Path reference = TinyModels.reference(tmp, m);
+        Path blank = tmp.resolve("blank.safetensors");
+        BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
+        String distill = "name: demo-distill\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
+                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
+                + "guidance_input_scale: 0.1\nfilter:\n  enabled: true\n  threshold: 1.0\n  reference: " + blank + "\n"
+                + "data_pairs: null\nloss:\n  tangent_warmup: 2\n  calm_down: true\n  calm_down_start: 3\n"
+                + "  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\ntraining:\n  steps: 3\n  batch_size: 6\n"
+                + "  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n  weight_decay: 0.0\n  clip_norm: 0.1\n"
+                + "  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n  eval_every: 0\n  snapshot_every: 0\n"
+                + "evaluation: null\n";
+        Files.writeString(tmp.resolve("distill.yaml"), distill);
+        String demo = "distill: " + tmp.resolve("distill.yaml") + "\nquick_distill: " + tmp.resolve("distill.yaml") + "\n"
+                + "samples: 40\nquick_samples: 20\nseed: 7\n"
+                + "teacher_few_step: {steps: 2, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
+                + "teacher_reference: {steps: 3, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
+                + "student: {cfg: 1.5, intermediate: 1.0}\nautoencoder: " + ae + "\nclassifier: " + classifier
+                + "\nreference: " + reference + "\n";
+        Files.writeString(tmp.resolve("demo.yaml"), demo);
+        Path out = tmp.resolve("out");
+        CliHarness.Result r = CliHarness.run("demo", "--quick", "--config", tmp.resolve("demo.yaml").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<table>"));
+        for (String png : new String[] {"teacher-2.png", "teacher-3.png", "student-1.png", "student-2.png", "loss.png",
+            "norms.png"}) {
+            assertTrue(Files.size(out.resolve(png)) > 100, png);
+        }
+        JsonNode json = Json.JSON.readTree(out.resolve("metrics.json").toFile());
+        assertEquals(4, json.get("generators").size());
+        for (JsonNode g : json.get("generators")) {
+            for (String key : new String[] {"fd", "kid", "precision", "recall", "class_accuracy", "samples", "steps",
+                "cfg"}) {
+                assertTrue(g.has(key), key + " missing in " + g);
+            }
+            assertEquals(20, g.get("samples").asInt());
+        }
+        assertEquals(1, json.get("generators").get(2).get("steps").asInt());
+        assertEquals(2, json.get("generators").get(3).get("steps").asInt());
+        assertTrue(json.get("distillation").get("wall_seconds").asDouble() > 0);
+        assertTrue(json.get("distillation").get("peak_resident_mib").asDouble() > 0);
+        // A second run into the same directory continues (here: finds the distillation finished) instead of failing.
+        CliHarness.Result again = CliHarness.run("demo", "--quick", "--config", tmp.resolve("demo.yaml").toString(),
+                "--out", out.toString());
+        assertEquals(0, again.exitCode(), again.err());
+    }
+}
