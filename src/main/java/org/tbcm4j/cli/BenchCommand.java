@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tbcm bench}: performance measurements. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the DiT's forward, JVP and forward+backward speed (ms per step, samples/s, GFLOP/s, peak memory).",
-        subcommands = {BenchCommand.Jvp.class, BenchCommand.Metrics.class})
+        description = "Measurements: the DiT's forward/JVP/backward speed (jvp, the default), the metrics' speed "
+                + "(metrics), and TBCM against the data-based baseline (distill).",
+        subcommands = {BenchCommand.Jvp.class, BenchCommand.Metrics.class, BenchDistillCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Override

@@ -59,31 +59,31 @@ final class Distillation {
         RunConfigFile.save(dir, cfg);
         TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, studentConfig, cfg.training(), cfg.seed())
                 .run(student, null, new DistillTask(student, source, loss, names, evaluator), resume, stopAfter, root);
-        return new Outcome(out, dir.model(), accumulate(dir, resume, (System.nanoTime() - t0) / 1e9, "seconds"),
-                (long) accumulate(dir, resume, ProcessMemory.peakResidentBytes(), "peak_resident_bytes"),
-                source.pairsPerIteration());
+        double[] totals = accumulate(dir, resume, (System.nanoTime() - t0) / 1e9, ProcessMemory.peakResidentBytes());
+        return new Outcome(out, dir.model(), totals[0], (long) totals[1], source.pairsPerIteration());
     }
 
     /**
      * Totals over the invocations of one run (an interrupted run resumed later): seconds add up, the peak
-     * memory is the largest; kept in summary.json next to the run's other files.
+     * memory is the largest. Kept in summary.json next to the run's other files; returns {seconds, peak}.
      */
-    private static double accumulate(RunDirectory dir, boolean resume, double value, String key) {
+    private static double[] accumulate(RunDirectory dir, boolean resume, double seconds, double peakBytes) {
         Path file = dir.file("summary.json");
-        java.util.Map<String, Double> totals = new java.util.LinkedHashMap<>();
+        double previousSeconds = 0;
+        double previousPeak = 0;
         try {
             if (resume && Files.exists(file)) {
-                org.tbcm4j.util.Json.JSON.readTree(file.toFile()).properties()
-                        .forEach(e -> totals.put(e.getKey(), e.getValue().asDouble()));
+                com.fasterxml.jackson.databind.JsonNode json = org.tbcm4j.util.Json.JSON.readTree(file.toFile());
+                previousSeconds = json.path("seconds").asDouble(0);
+                previousPeak = json.path("peak_resident_bytes").asDouble(0);
             }
-            double previous = totals.getOrDefault(key, 0.0);
-            double total = key.startsWith("peak") ? Math.max(previous, value) : previous + value;
-            totals.put(key, total);
-            RunDirectory.writeAtomically(file, org.tbcm4j.util.Json.write(totals));
-            return total;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + file, e);
         }
+        double[] totals = {previousSeconds + seconds, Math.max(previousPeak, peakBytes)};
+        RunDirectory.writeAtomically(file, org.tbcm4j.util.Json.write(java.util.Map.of("seconds", totals[0],
+                "peak_resident_bytes", totals[1])));
+        return totals;
     }
 
     private static PairSource source(DistillRunConfig cfg, DiT teacher, Path dataDir, NDManager root) {

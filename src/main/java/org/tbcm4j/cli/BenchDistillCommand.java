@@ -1,0 +1,126 @@
+package org.tbcm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tbcm4j.bench.ChildProcess;
+import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.eval.Fingerprint;
+import org.tbcm4j.eval.GeneratedSet;
+import org.tbcm4j.eval.Metrics;
+import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.model.Autoencoder;
+import org.tbcm4j.model.Classifier;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Student;
+import org.tbcm4j.model.StudentGenerator;
+import org.tbcm4j.report.MetricsTable;
+import org.tbcm4j.train.RunDirectory;
+import org.tbcm4j.util.Backend;
+import org.tbcm4j.util.Home;
+import org.tbcm4j.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tbcm bench distill}: TBCM against the data-based baseline, same iterations and pairs, in one run. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Distil with trajectory pairs (TBCM) and with data pairs (baseline) under one config, each in its "
+                + "own JVM; compare 1- and 2-step FD and class accuracy, time per pair and peak memory.")
+public final class BenchDistillCommand implements Callable<Integer> {
+    @Option(names = "--config", defaultValue = "configs/distill.yaml", description = "Distillation config (default: ${DEFAULT-VALUE}).")
+    String config;
+
+    @Option(names = "--demo-config", defaultValue = "configs/demo.yaml",
+            description = "Where the evaluation models and the student's sampling settings come from (default: ${DEFAULT-VALUE}).")
+    String demoConfig;
+
+    @Option(names = "--steps", description = "Override training.steps for both arms.")
+    Long steps;
+
+    @Option(names = "--samples", defaultValue = "1000", description = "Samples per evaluation (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--out", defaultValue = "runs/bench-distill", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--data", description = "Fashion-MNIST directory, for the data arm (default: /usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoRunConfig demo = Configs.load(Home.resolve(demoConfig), DemoRunConfig.class);
+        Path cfgPath = Home.resolve(config).toAbsolutePath();
+        Configs.load(cfgPath, DistillRunConfig.class);
+        Map<String, Map<String, Object>> arms = new LinkedHashMap<>();
+        for (String arm : new String[] {"trajectory", "data"}) {
+            List<String> args = new ArrayList<>(List.of("distill", "--config", cfgPath.toString(), "--pairs", arm,
+                    "--runs", out.toString(), "--name", arm));
+            if (steps != null) {
+                args.addAll(List.of("--steps", String.valueOf(steps)));
+            }
+            if (data != null) {
+                args.addAll(List.of("--data", data.toString()));
+            }
+            System.out.println("distilling with " + arm + " pairs (log: " + out.resolve(arm + ".log") + ")");
+            ChildProcess.run(out.resolve(arm + ".log"), args.toArray(String[]::new));
+            RunDirectory dir = new RunDirectory(out.resolve(arm));
+            JsonNode summary = Json.JSON.readTree(dir.file("summary.json").toFile());
+            List<double[]> elapsed = MetricsTable.read(dir.metrics()).column("elapsed_s");
+            List<double[]> throughput = MetricsTable.read(dir.metrics()).column("pairs_per_s");
+            double loopSeconds = elapsed.get(elapsed.size() - 1)[1];
+            double stepsDone = elapsed.get(elapsed.size() - 1)[0];
+            double pairsPerStep = Configs.load(cfgPath, DistillRunConfig.class).training().batchSize();
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("steps", (long) stepsDone);
+            a.put("pairs_per_step", (long) pairsPerStep);
+            a.put("wall_seconds_with_setup", summary.get("seconds").asDouble());
+            a.put("loop_seconds", loopSeconds);
+            a.put("ms_per_pair", 1000 * loopSeconds / (stepsDone * pairsPerStep));
+            a.put("pairs_per_second_median_window", median(throughput));
+            a.put("peak_resident_mib", summary.get("peak_resident_bytes").asDouble() / 1048576.0);
+            arms.put(arm, a);
+        }
+        try (NDManager root = Backend.newManager()) {
+            Autoencoder ae = ModelFiles.autoencoder(Home.resolve(demo.autoencoder()), root);
+            Classifier cls = ModelFiles.classifier(Home.resolve(demo.classifier()), root);
+            float[][] ref = ReferenceFeatures.load(Home.resolve(demo.reference()), Fingerprint.of(cls), root);
+            for (String arm : arms.keySet()) {
+                Student student = ModelFiles.student(out.resolve(arm).resolve("model.safetensors"), root);
+                for (int k : new int[] {1, 2}) {
+                    StudentGenerator g = new StudentGenerator(student, k, demo.student().intermediate(),
+                            demo.student().cfg(), demo.seed());
+                    GeneratedSet set = GeneratedSet.generate(g, ae, cls, samples, FashionMnist.NUM_CLASSES, demo.seed(),
+                            250, SampleCommand.latentShape(ae), root);
+                    Metrics m = set.score(ref, demo.seed());
+                    arms.get(arm).put("fd_" + k + "step", m.fd());
+                    arms.get(arm).put("kid_" + k + "step", m.kid());
+                    arms.get(arm).put("class_accuracy_" + k + "step", m.classAccuracy());
+                }
+            }
+        }
+        String[] keys = {"fd_1step", "fd_2step", "class_accuracy_1step", "class_accuracy_2step", "ms_per_pair",
+            "wall_seconds_with_setup", "peak_resident_mib"};
+        StringBuilder md = new StringBuilder("| metric | TBCM (trajectory pairs) | sCM (data pairs) |\n|---|---|---|\n");
+        for (String k : keys) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4g | %.4g |%n", k, ((Number) arms.get("trajectory").get(k))
+                    .doubleValue(), ((Number) arms.get("data").get(k)).doubleValue()));
+        }
+        System.out.print(md);
+        RunDirectory.writeAtomically(out.resolve("bench-distill.md"), md.toString());
+        RunDirectory.writeAtomically(out.resolve("bench-distill.json"),
+                Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arms));
+        System.out.println("wrote " + out.resolve("bench-distill.md") + " and .json");
+        return 0;
+    }
+
+    private static double median(List<double[]> points) {
+        double[] v = points.stream().mapToDouble(p -> p[1]).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
+    }
+}

@@ -1,0 +1,61 @@
+package org.tbcm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.distill.BlankLatent;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.testing.WithManager;
+import org.tbcm4j.util.Json;
+
+/** bench distill on miniature models: both arms run in child JVMs and are compared on the same figures. */
+class BenchDistillCommandTest extends WithManager {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void comparesBothArmsOnTheSameFigures() throws Exception {
+        Path teacher = TinyModels.teacher(tmp, m);
+        Path ae = TinyModels.autoencoder(tmp, m, 4);
+        Path classifier = TinyModels.classifierFile(tmp, m);
+        Path reference = TinyModels.reference(tmp, m);
+        Path blank = tmp.resolve("blank.safetensors");
+        BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
+        Path data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
+        Files.writeString(tmp.resolve("distill.yaml"), "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
+                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
+                + "guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: " + blank + "\n"
+                + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n  tangent_warmup: 2\n"
+                + "  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\n"
+                + "training:\n  steps: 3\n  batch_size: 6\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
+                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
+                + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n");
+        Files.writeString(tmp.resolve("demo.yaml"), "distill: x\nquick_distill: x\nsamples: 20\nquick_samples: 20\nseed: 7\n"
+                + "teacher_few_step: {steps: 2, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
+                + "teacher_reference: {steps: 3, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
+                + "student: {cfg: 1.5, intermediate: 1.0}\nautoencoder: " + ae + "\nclassifier: " + classifier
+                + "\nreference: " + reference + "\n");
+        Path out = tmp.resolve("bench");
+        CliHarness.Result r = CliHarness.run("bench", "distill", "--config", tmp.resolve("distill.yaml").toString(),
+                "--demo-config", tmp.resolve("demo.yaml").toString(), "--samples", "20", "--out", out.toString(),
+                "--data", data.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode json = Json.JSON.readTree(out.resolve("bench-distill.json").toFile());
+        for (String arm : new String[] {"trajectory", "data"}) {
+            JsonNode a = json.get(arm);
+            assertEquals(3, a.get("steps").asInt(), arm);
+            assertEquals(6, a.get("pairs_per_step").asInt(), arm);
+            for (String key : new String[] {"fd_1step", "fd_2step", "class_accuracy_1step", "class_accuracy_2step",
+                "ms_per_pair", "peak_resident_mib"}) {
+                assertTrue(a.get(key).asDouble() >= 0, arm + " " + key);
+            }
+            assertTrue(a.get("peak_resident_mib").asDouble() > 100, "a JVM with libtorch loaded uses well over 100 MiB");
+        }
+        assertTrue(Files.readString(out.resolve("bench-distill.md")).contains("| ms_per_pair |"));
+    }
+}
