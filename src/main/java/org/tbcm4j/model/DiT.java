@@ -71,6 +71,11 @@ public final class DiT extends Module {
      * already have been added.
      */
     public Dual forwardWithTimeEmbedding(Dual x, Dual timeEmbedding, NDArray classIds) {
+        // The whole pass in one scope too: only its output outlives it (samplers call it many times per batch).
+        return Scoped.call(() -> pass(x, timeEmbedding, classIds));
+    }
+
+    private Dual pass(Dual x, Dual timeEmbedding, NDArray classIds) {
         Dual tokens = Arith.add(xEmbedder.forward(ShapeOps.patchify(x, config.patchSize())), Dual.of(posEmbed.array()));
         Dual activated = Activations.silu(Arith.add(timeEmbedding, yEmbedder.forward(classIds)));
         for (DiTBlock block : blocks) {

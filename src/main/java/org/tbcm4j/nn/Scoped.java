@@ -13,14 +13,20 @@ public final class Scoped {
     private Scoped() {}
 
     public static Dual call(Supplier<Dual> layer) {
+        Dual out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Dual out = layer.get();
+            out = layer.get();
             NDScope.unregister(out.value());
             if (out.hasTangent()) {
                 NDScope.unregister(out.tangent());
             }
-            return out;
         }
+        // Hand the output to the enclosing scope, if any, so that scopes nest.
+        NDScope.register(out.value());
+        if (out.hasTangent()) {
+            NDScope.register(out.tangent());
+        }
+        return out;
     }
 }

@@ -23,6 +23,12 @@ class ConfigsTest {
         assertEquals(128, cls.model().featureDim());
         TeacherRunConfig teacher = Configs.load(Path.of("configs/teacher.yaml"), TeacherRunConfig.class);
         assertEquals(10, teacher.model().numClasses());
+        for (String f : new String[] {"configs/distill.yaml", "configs/distill-quick.yaml"}) {
+            DistillRunConfig d = Configs.load(Path.of(f), DistillRunConfig.class);
+            assertEquals(d.promptsPerIteration() * (d.routeSteps() - 1), d.training().batchSize(), f);
+        }
+        DemoRunConfig demo = Configs.load(Path.of("configs/demo.yaml"), DemoRunConfig.class);
+        assertEquals("configs/distill.yaml", demo.distill());
     }
 
     private ConfigException bad(String yaml) throws IOException {
