@@ -55,8 +55,10 @@ public final class EncodedLatents {
                 }
                 float[] m = post.get(0).toFloatArray();
                 float[] sd = org.tbcm4j.nn.Scalars.mul(post.get(1), 0.5).exp().toFloatArray();
-                System.arraycopy(m, 0, means, start * m.length / n, m.length);
-                System.arraycopy(sd, 0, stds, start * sd.length / n, sd.length);
+                // Offset per image, not start·length/n: that product overflows int at 60,000 images.
+                int offset = start * (m.length / n);
+                System.arraycopy(m, 0, means, offset, m.length);
+                System.arraycopy(sd, 0, stds, offset, sd.length);
             }
             for (int i = 0; i < n; i++) {
                 labels[start + i] = images.label(start + i);
