@@ -5,17 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
-import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
-import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.util.Backend;
-import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,33 +24,20 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions generation;
 
-    @Option(names = "--samples", defaultValue = "2000", description = "Samples, balanced over classes (default: ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--classifier", defaultValue = "models/fashion-mnist/classifier.safetensors",
-            description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
-    String classifier;
-
-    @Option(names = "--reference", defaultValue = "models/fashion-mnist/reference-features.safetensors",
-            description = "Its features of the real test split (default: ${DEFAULT-VALUE}).")
-    String reference;
+    @Mixin
+    ScoringOptions scoring;
 
     @Option(names = "--json", description = "Also print one JSON object as the last line of standard output.")
     boolean json;
 
     @Override
     public Integer call() {
-        if (samples < 20) {
-            throw new IllegalArgumentException("--samples must be at least 20, got " + samples);
-        }
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
-            float[][] ref = ReferenceFeatures.load(Home.resolve(reference), Fingerprint.of(cls), root);
+            ScoringOptions.Scorer scorer = scoring.load(root);
             LatentGenerator generator = generation.generator(ae, root);
-            GeneratedSet set = GeneratedSet.generate(generator, ae, cls, samples, FashionMnist.NUM_CLASSES,
-                    generation.seed, generation.batch, SampleCommand.latentShape(ae), root);
-            Metrics m = set.score(ref, generation.seed);
+            GeneratedSet set = scoring.generate(generator, ae, scorer, generation.seed, generation.batch, root);
+            Metrics m = set.score(scorer.reference(), generation.seed);
             print(generator, set, m);
             if (json) {
                 System.out.println(Json.write(jsonObject(generator, set, m, generation.steps, generation.cfg)));

@@ -6,18 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
-import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
-import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.util.Backend;
-import org.tbcm4j.util.Home;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,16 +33,8 @@ public final class EvalSweepCommand implements Callable<Integer> {
             description = "Guidance scales (default: ${DEFAULT-VALUE}).")
     double[] cfgList;
 
-    @Option(names = "--samples", defaultValue = "2000", description = "Samples per setting (default: ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--classifier", defaultValue = "models/fashion-mnist/classifier.safetensors",
-            description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
-    String classifier;
-
-    @Option(names = "--reference", defaultValue = "models/fashion-mnist/reference-features.safetensors",
-            description = "Its features of the real test split (default: ${DEFAULT-VALUE}).")
-    String reference;
+    @Mixin
+    ScoringOptions scoring;
 
     @Option(names = "--out", defaultValue = "sweep", description = "Output prefix: writes <out>.csv and <out>.md "
             + "(default: ${DEFAULT-VALUE}).")
@@ -55,25 +42,20 @@ public final class EvalSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (samples < 20) {
-            throw new IllegalArgumentException("--samples must be at least 20, got " + samples);
-        }
         List<String> csv = new ArrayList<>(List.of("steps,cfg,fd,kid,kid_std,precision,recall,class_accuracy,"
                 + "samples,network_evaluations_per_sample,generation_seconds"));
         List<String> md = new ArrayList<>(List.of("| steps | CFG | FD | KID | precision | recall | class accuracy |",
                 "|---|---|---|---|---|---|---|"));
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
-            float[][] ref = ReferenceFeatures.load(Home.resolve(reference), Fingerprint.of(cls), root);
+            ScoringOptions.Scorer scorer = scoring.load(root);
             for (int steps : stepList) {
                 for (double cfg : cfgList) {
                     generation.steps = steps;
                     generation.cfg = cfg;
                     LatentGenerator generator = generation.generator(ae, root);
-                    GeneratedSet set = GeneratedSet.generate(generator, ae, cls, samples, FashionMnist.NUM_CLASSES,
-                            generation.seed, generation.batch, SampleCommand.latentShape(ae), root);
-                    Metrics m = set.score(ref, generation.seed);
+                    GeneratedSet set = scoring.generate(generator, ae, scorer, generation.seed, generation.batch, root);
+                    Metrics m = set.score(scorer.reference(), generation.seed);
                     csv.add(String.format(Locale.ROOT, "%d,%s,%.5f,%.6f,%.6f,%.4f,%.4f,%.4f,%d,%d,%.1f", steps, cfg,
                             m.fd(), m.kid(), m.kidStd(), m.precision(), m.recall(), m.classAccuracy(), m.samples(),
                             generator.evaluationsPerSample(), set.seconds()));
