@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Options every training command shares. */
 public final class TrainOptions {
-    @Option(names = "--config", description = "YAML run config (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", description = "YAML run config (default: configs/<command's model>.yaml, e.g. "
+            + "configs/teacher.yaml for train-teacher).")
     String config;
 
     @Option(names = "--name", description = "Run name: outputs go to <runs>/<name> (default: the config's name).")

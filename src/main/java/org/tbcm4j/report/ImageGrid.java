@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import org.tbcm4j.util.TempFiles;
 
 /**
  * A PNG grid of grey images: {@code rows} × {@code cols} tiles with pixels in [−1, 1], each tile
@@ -54,9 +55,7 @@ public final class ImageGrid {
     /** Writes a PNG atomically. */
     public static void write(BufferedImage image, Path file) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            Path tmp = TempFiles.besides(file);
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer");
             }

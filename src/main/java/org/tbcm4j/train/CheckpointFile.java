@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tbcm4j.util.Json;
+import org.tbcm4j.util.TempFiles;
 
 /**
  * Named tensors plus string metadata in one safetensors file. The tensors go through DJL's NDList
@@ -39,7 +40,7 @@ public final class CheckpointFile {
         try {
             Files.createDirectories(dir);
             byte[] encoded = encode(tensors);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = TempFiles.besides(file);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                     OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 writeWithMetadata(out, encoded, metadata);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.tbcm4j.util.TempFiles;
 
 /**
  * Where a run writes: {@code runs/<name>/} with {@code config.yaml} (the resolved config),
@@ -73,8 +74,7 @@ public final class RunDirectory {
     /** Writes a small text file atomically (temporary file, then rename). */
     public static void writeAtomically(Path file, String text) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            Path tmp = TempFiles.besides(file);
             Files.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -54,6 +54,22 @@ class CheckpointTest extends WithManager {
     }
 
     @Test
+    void writtenFilesGetTheUmaskPermissionsOfAPlainFileAndNoTemporaryIsLeft() throws IOException {
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path file = dir.resolve("c.safetensors");
+        CheckpointFile.write(file, Map.of("x", m.ones(new Shape(2))), Map.of());
+        Path text = dir.resolve("t.txt");
+        RunDirectory.writeAtomically(text, "hello");
+        // Files.createTempFile would have made both owner-only (rw-------), whatever the umask.
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(text));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(java.util.Set.of("plain", "c.safetensors", "t.txt"),
+                    left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
     void tensorsAndMetadataRoundTripExactly() throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         tensors.put("a.weight", Rng.of(1, "t", 0).normal(m, new Shape(3, 5), DataType.FLOAT32, 1));
