@@ -42,6 +42,12 @@ final class Distillation {
         Student student = new Student(studentConfig);
         student.initialize(root, DataType.FLOAT32, cfg.seed());
         student.backbone().copyFrom(teacher);
+        // The official recipe keeps no EMA (ema_decay 0); a positive decay averages the student (our choice).
+        Student average = null;
+        if (cfg.training().emaDecay() > 0) {
+            average = new Student(studentConfig);
+            average.initialize(root, DataType.FLOAT32, cfg.seed());
+        }
         PairSource source = source(cfg, teacher, dataDir, root);
         LossSettings loss = "data".equals(cfg.pairs()) ? cfg.loss().withoutCalmDown() : cfg.loss();
         DistillTask.Evaluator evaluator = null;
@@ -58,7 +64,7 @@ final class Distillation {
         dir.prepare(resume);
         RunConfigFile.save(dir, cfg);
         TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, studentConfig, cfg.training(), cfg.seed())
-                .run(student, null, new DistillTask(student, source, loss, names, evaluator), resume, stopAfter, root);
+                .run(student, average, new DistillTask(student, source, loss, names, evaluator), resume, stopAfter, root);
         double[] totals = accumulate(dir, resume, (System.nanoTime() - t0) / 1e9, ProcessMemory.peakResidentBytes());
         return new Outcome(out, dir.model(), totals[0], (long) totals[1], source.pairsPerIteration());
     }

@@ -44,6 +44,10 @@ public final class TrainLoop {
             NDManager root) {
         dir.prepare(resume);
         AdamW optimizer = new AdamW(model, config.optimizer(), root);
+        if (config.emaDecay() > 0 && emaModel == null) {
+            throw new IllegalArgumentException("training.ema_decay is " + config.emaDecay()
+                    + " but this command keeps no EMA model");
+        }
         Ema ema = config.emaDecay() > 0 ? new Ema(model, emaModel, config.emaDecay()) : null;
         long start = 0;
         if (resume) {

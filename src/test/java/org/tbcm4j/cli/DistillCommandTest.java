@@ -88,6 +88,23 @@ class DistillCommandTest extends WithManager {
         assertEquals("student", ModelFiles.kindOf(tmp.resolve("runs/baseline/model.safetensors")));
     }
 
+    @Test
+    void anEmaOfTheStudentIsWhatTheRunExports() throws IOException {
+        String runs = tmp.resolve("runs").toString();
+        CliHarness.Result r = CliHarness.run("distill", "--config", config("ema_decay: 0.5").toString(), "--runs", runs,
+                "--name", "ema");
+        assertEquals(0, r.exitCode(), r.err());
+        // The exported model is the average, so it differs from the raw weights the checkpoint also keeps.
+        org.tbcm4j.model.Student exported = ModelFiles.student(tmp.resolve("runs/ema/model.safetensors"), m);
+        java.util.Map<String, ai.djl.ndarray.NDArray> checkpoint = org.tbcm4j.train.CheckpointFile.read(
+                tmp.resolve("runs/ema/checkpoints/last.safetensors"), m).tensors();
+        String name = "backbone.final_layer.linear.weight";
+        ai.djl.ndarray.NDArray averaged = exported.parameters().get(name).array();
+        assertEquals(0f, averaged.sub(checkpoint.get("ema." + name)).abs().max().getFloat(), "exported = the EMA");
+        double diff = averaged.sub(checkpoint.get("model." + name)).abs().max().getFloat();
+        assertTrue(diff > 0, "EMA weights equal the raw weights");
+    }
+
     private void refused(CliHarness.Result r, String fragment) {
         assertEquals(1, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains(fragment), r.err());
