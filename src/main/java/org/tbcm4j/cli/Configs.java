@@ -21,6 +21,10 @@ public final class Configs {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(file + ": unknown field '" + path(e) + "' (known: " + e.getKnownPropertyIds() + ")");
         } catch (JsonMappingException e) {
+            String missing = missingField(e);
+            if (missing != null) {
+                throw new ConfigException(file + ": missing field '" + missing + "'");
+            }
             String field = path(e);
             String why = rootMessage(e);
             throw new ConfigException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + why);
@@ -45,6 +49,18 @@ public final class Configs {
             }
         }
         return b.toString();
+    }
+
+    /** The dotted name of a required field the YAML lacks, or null for other mapping errors. */
+    private static String missingField(JsonMappingException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Missing creator property '([^']+)'")
+                .matcher(String.valueOf(e.getOriginalMessage()));
+        if (!m.find()) {
+            return null;
+        }
+        String path = path(e);
+        return path.equals(m.group(1)) || path.endsWith("." + m.group(1)) ? path
+                : (path.isEmpty() ? "" : path + ".") + m.group(1);
     }
 
     /** Our own validation messages (thrown by record constructors) are the most precise; prefer them. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Image-free one-step distillation of diffusion models (TBCM), in Java.",
         subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, TrainTeacherCommand.class,
             SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalAutoencoderCommand.class,
-            ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class,
+            ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class, GapCommand.class,
             DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})

@@ -7,14 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.tbcm4j.model.DiT;
-import org.tbcm4j.model.Guidance;
-import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
-import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.trigflow.ReferenceRoute;
 import org.tbcm4j.trigflow.TrigFlow;
-import org.tbcm4j.trigflow.TrigFlowModel;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -67,6 +63,36 @@ public final class TrajectoryPairs implements PairSource {
     }
 
     private PairBatch rollout(long step, NDManager m) {
+        TeacherRollout r = trajectories(step, m);
+        float[] keep = new float[prompts];
+        java.util.Arrays.fill(keep, 1f);
+        int dropped = 0;
+        if (filter != null) {
+            keep = filter.keep(r.endpoint(), Rng.of(seed, "filter", step));
+            for (float f : keep) {
+                dropped += f == 0f ? 1 : 0;
+            }
+        }
+        int k = r.steps();
+        NDList xs = new NDList();
+        NDList ts = new NDList();
+        NDList vs = new NDList();
+        for (int i = 1; i < k; i++) {
+            xs.add(r.points().get(i));
+            ts.add(r.time(i));
+            vs.add(r.velocities().get(i));
+        }
+        NDArray mask = NativeArrays.of(m, keep, new Shape(prompts));
+        int pairs = k - 1;
+        return new PairBatch(NDArrays.concat(xs, 0), NDArrays.concat(ts, 0), NDArrays.concat(vs, 0),
+                repeat(r.classes(), pairs), repeat(r.guidance(), pairs), repeat(mask, pairs), 2L * k * prompts, dropped);
+    }
+
+    /**
+     * Iteration {@code step}'s prompts (class ids and guidance scales drawn from the configured set), their
+     * jittered routes, and the teacher's rollouts from σ_d·N(0, I). Call without gradient.
+     */
+    public TeacherRollout trajectories(long step, NDManager m) {
         Rng rng = Rng.of(seed, "prompts", step);
         long[] classes = new long[prompts];
         double[] w = new double[prompts];
@@ -78,47 +104,9 @@ public final class TrajectoryPairs implements PairSource {
         }
         NDArray classIds = NativeArrays.of(m, classes, new Shape(prompts));
         NDArray scales = NativeArrays.of(m, w, new Shape(prompts)).toType(DataType.FLOAT32, false);
-        TrigFlowModel model = Guidance.trigFlow(teacher, classIds, scales);
         Shape shape = new Shape(prompts, latentShape[0], latentShape[1], latentShape[2]);
-        NDArray x = Rng.of(seed, "start-noise", step).normal(m, shape, DataType.FLOAT32, TrigFlow.SIGMA_D);
-        int k = route.steps();
-        NDList xs = new NDList();
-        NDList ts = new NDList();
-        NDList vs = new NDList();
-        for (int i = 0; i < k; i++) {
-            NDArray t = column(m, times, i);
-            NDArray v = Scalars.mul(model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(t)).value(),
-                    TrigFlow.SIGMA_D);
-            if (i >= 1) {
-                xs.add(x);
-                ts.add(t);
-                vs.add(v);
-            }
-            NDArray delta = TrigFlow.perSample(t.sub(column(m, times, i + 1)), x);
-            x = x.mul(delta.cos()).sub(v.mul(delta.sin()));
-        }
-        float[] keep = new float[prompts];
-        java.util.Arrays.fill(keep, 1f);
-        int dropped = 0;
-        if (filter != null) {
-            keep = filter.keep(x, Rng.of(seed, "filter", step));
-            for (float f : keep) {
-                dropped += f == 0f ? 1 : 0;
-            }
-        }
-        NDArray mask = NativeArrays.of(m, keep, new Shape(prompts));
-        int pairs = k - 1;
-        return new PairBatch(NDArrays.concat(xs, 0), NDArrays.concat(ts, 0), NDArrays.concat(vs, 0),
-                repeat(classIds, pairs), repeat(scales, pairs), repeat(mask, pairs), 2L * k * prompts, dropped);
-    }
-
-    /** The i-th jittered time of every prompt, [P]. */
-    private NDArray column(NDManager m, double[][] times, int i) {
-        float[] t = new float[prompts];
-        for (int p = 0; p < prompts; p++) {
-            t[p] = (float) times[p][i];
-        }
-        return NativeArrays.of(m, t, new Shape(prompts));
+        NDArray start = Rng.of(seed, "start-noise", step).normal(m, shape, DataType.FLOAT32, TrigFlow.SIGMA_D);
+        return TeacherRollout.run(teacher, classIds, scales, times, start);
     }
 
     /** [P] → [pairs·P], in the order the pairs were concatenated (rollout step major). */

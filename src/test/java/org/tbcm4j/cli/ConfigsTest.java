@@ -50,7 +50,8 @@ class ConfigsTest {
         assertMentions(bad(good.replace("max_shift: 2", "max_shift: 2\nmax_shfit: 3")), "unknown field 'max_shfit'");
         assertMentions(bad(good.replace("  lr: 2.0e-3", "  lr: -1")), "training.lr = -1.0 is out of range");
         assertMentions(bad(good.replace("  batch_size: 128", "  batch_size: many")), "field 'training.batch_size'");
-        assertMentions(bad(good.replace("  steps: 6000\n", "")), "field 'training.steps'");
+        assertMentions(bad(good.replace("  steps: 6000\n", "")), "missing field 'training.steps'");
+        assertMentions(bad(good.replace("max_shift: 2", "")), "missing field 'max_shift'");
         assertMentions(bad("name: a: b"), "not valid YAML");
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> Configs.load(tmp.resolve("none.yaml"), ClassifierRunConfig.class));

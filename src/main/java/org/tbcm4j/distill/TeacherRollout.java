@@ -1,0 +1,85 @@
+package org.tbcm4j.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.Guidance;
+import org.tbcm4j.nn.Dual;
+import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.trigflow.TrigFlow;
+import org.tbcm4j.trigflow.TrigFlowModel;
+
+/**
+ * The teacher's guided generation trajectories along per-prompt jittered routes (tbcm-method.md §2.2
+ * step 3): from x at π/2, first-order TrigFlow steps x ← cos Δ·x − sin Δ·v with v = σ_d·F_guided, one
+ * guided evaluation per route point. Call without gradient.
+ *
+ * @param points x at route indices 0..K−1 [P, C, H, W] (index 0 is the noise)
+ * @param velocities the guided velocity v = dx/dt at each of those points
+ * @param times per prompt, the K route times then 0 ([P][K + 1])
+ * @param endpoint the final sample x̂₀ [P, C, H, W] (data scale)
+ */
+public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, double[][] times, NDArray endpoint,
+        NDArray classes, NDArray guidance) {
+
+    /** Rolls out from {@code start} (x at π/2, data scale) for classes [P] and guidance scales w [P]. */
+    public static TeacherRollout run(DiT teacher, NDArray classes, NDArray guidance, double[][] times, NDArray start) {
+        TrigFlowModel model = Guidance.trigFlow(teacher, classes, guidance);
+        List<NDArray> points = new ArrayList<>();
+        List<NDArray> velocities = new ArrayList<>();
+        NDArray x = start;
+        for (int i = 0; i < times[0].length - 1; i++) {
+            NDArray v = velocity(model, x, column(x.getManager(), times, i));
+            points.add(x);
+            velocities.add(v);
+            x = step(x, v, times, i);
+        }
+        return new TeacherRollout(points, velocities, times, x, classes, guidance);
+    }
+
+    /** Route length K. */
+    public int steps() {
+        return points.size();
+    }
+
+    /** The i-th route time of every prompt, [P]. */
+    public NDArray time(int i) {
+        return column(endpoint.getManager(), times, i);
+    }
+
+    /**
+     * The teacher's solution from other points {@code x} [P, …] placed at route index {@code from}: the
+     * same first-order steps along the same remaining route, so it ends where a consistency function
+     * at (x, t̃_from) should map.
+     */
+    public NDArray solveFrom(DiT teacher, NDArray x, int from) {
+        TrigFlowModel model = Guidance.trigFlow(teacher, classes, guidance);
+        for (int i = from; i < times[0].length - 1; i++) {
+            x = step(x, velocity(model, x, column(x.getManager(), times, i)), times, i);
+        }
+        return x;
+    }
+
+    private static NDArray velocity(TrigFlowModel model, NDArray x, NDArray t) {
+        return Scalars.mul(model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(t)).value(), TrigFlow.SIGMA_D);
+    }
+
+    private static NDArray step(NDArray x, NDArray v, double[][] times, int i) {
+        NDManager m = x.getManager();
+        NDArray delta = TrigFlow.perSample(column(m, times, i).sub(column(m, times, i + 1)), x);
+        return x.mul(delta.cos()).sub(v.mul(delta.sin()));
+    }
+
+    private static NDArray column(NDManager m, double[][] times, int i) {
+        float[] t = new float[times.length];
+        for (int p = 0; p < times.length; p++) {
+            t[p] = (float) times[p][i];
+        }
+        return NativeArrays.of(m, t, new Shape(times.length)).toType(DataType.FLOAT32, false);
+    }
+}
