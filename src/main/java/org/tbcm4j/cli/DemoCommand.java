@@ -128,6 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .heading("Metrics").table(table)
                 .heading("Samples (one row per class, same noise in every grid)").figures(grids)
                 .heading("Distillation").figures(List.of(new String[] {"loss.png", "sCM loss"},
+                        new String[] {"loss-without-logvar.png", "sCM loss without the logvar weighting"},
                         new String[] {"norms.png", "tangent and gradient norms"}));
         RunDirectory.writeAtomically(out.resolve("report.html"), html.render());
         System.out.printf(Locale.ROOT, "wrote %s and %s in %.0f s%n", out.resolve("report.html"), out.resolve("metrics.json"),
@@ -144,10 +145,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void writeCharts(RunDirectory runDir) {
         MetricsTable t = MetricsTable.read(runDir.metrics());
-        Map<String, List<double[]>> loss = new LinkedHashMap<>();
-        loss.put("loss", t.column("loss"));
-        loss.put("loss without logvar", t.column("loss_without_logvar"));
-        LineChart.write(out.resolve("loss.png"), "sCM loss", "step", "loss", loss, false);
+        // Two charts: the logvar-weighted loss is around -4, the plain one around 0.02; on one axis the
+        // plain loss, the one that shows convergence, would be a flat line.
+        LineChart.write(out.resolve("loss.png"), "sCM loss (learned logvar weighting)", "step", "loss",
+                Map.of("loss", t.column("loss")), false);
+        LineChart.write(out.resolve("loss-without-logvar.png"), "sCM loss without the logvar weighting", "step",
+                "loss", Map.of("loss without logvar", t.column("loss_without_logvar")), false);
         Map<String, List<double[]>> norms = new LinkedHashMap<>();
         norms.put("g norm (before normalisation)", t.column("g_norm"));
         norms.put("gradient norm (before clipping)", t.column("grad_norm"));

@@ -48,7 +48,7 @@ class DemoCommandTest extends WithManager {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(Files.readString(out.resolve("report.html")).contains("<table>"));
         for (String png : new String[] {"teacher-2.png", "teacher-3.png", "student-1.png", "student-2.png", "loss.png",
-            "norms.png"}) {
+            "loss-without-logvar.png", "norms.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 100, png);
         }
         JsonNode json = Json.JSON.readTree(out.resolve("metrics.json").toFile());
