@@ -146,7 +146,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void writeCharts(RunDirectory runDir) {
         MetricsTable t = MetricsTable.read(runDir.metrics());
         // Two charts: the logvar-weighted loss is around -4, the plain one around 0.02; on one axis the
-        // plain loss, the one that shows convergence, would be a flat line.
+        // plain loss would be a flat line and its noise invisible.
         LineChart.write(out.resolve("loss.png"), "sCM loss (learned logvar weighting)", "step", "loss",
                 Map.of("loss", t.column("loss")), false);
         LineChart.write(out.resolve("loss-without-logvar.png"), "sCM loss without the logvar weighting", "step",
