@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tbcm4j.util.Json;
 
 /** Reads a YAML config into a record; every failure names the file and the field. */
 public final class Configs {
     private Configs() {}
+
+    private static final Pattern MISSING_CREATOR_PROPERTY = Pattern.compile("^Missing creator property '([^']+)'");
 
     public static <T> T load(Path file, Class<T> type) {
         try {
@@ -53,8 +57,7 @@ public final class Configs {
 
     /** The dotted name of a required field the YAML lacks, or null for other mapping errors. */
     private static String missingField(JsonMappingException e) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Missing creator property '([^']+)'")
-                .matcher(String.valueOf(e.getOriginalMessage()));
+        Matcher m = MISSING_CREATOR_PROPERTY.matcher(String.valueOf(e.getOriginalMessage()));
         if (!m.find()) {
             return null;
         }

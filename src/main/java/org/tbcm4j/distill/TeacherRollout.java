@@ -2,7 +2,6 @@ package org.tbcm4j.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +32,15 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
         List<NDArray> points = new ArrayList<>();
         List<NDArray> velocities = new ArrayList<>();
         NDArray x = start;
+        NDManager m = start.getManager();
+        NDArray t = column(m, times, 0);
         for (int i = 0; i < times[0].length - 1; i++) {
-            NDArray v = velocity(model, x, column(x.getManager(), times, i));
+            NDArray next = column(m, times, i + 1);
+            NDArray v = velocity(model, x, t);
             points.add(x);
             velocities.add(v);
-            x = step(x, v, times, i);
+            x = step(x, v, t, next);
+            t = next;
         }
         return new TeacherRollout(points, velocities, times, x, classes, guidance);
     }
@@ -59,8 +62,12 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
      */
     public NDArray solveFrom(DiT teacher, NDArray x, int from) {
         TrigFlowModel model = Guidance.trigFlow(teacher, classes, guidance);
+        NDManager m = x.getManager();
+        NDArray t = column(m, times, from);
         for (int i = from; i < times[0].length - 1; i++) {
-            x = step(x, velocity(model, x, column(x.getManager(), times, i)), times, i);
+            NDArray next = column(m, times, i + 1);
+            x = step(x, velocity(model, x, t), t, next);
+            t = next;
         }
         return x;
     }
@@ -69,9 +76,9 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
         return Scalars.mul(model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(t)).value(), TrigFlow.SIGMA_D);
     }
 
-    private static NDArray step(NDArray x, NDArray v, double[][] times, int i) {
-        NDManager m = x.getManager();
-        NDArray delta = TrigFlow.perSample(column(m, times, i).sub(column(m, times, i + 1)), x);
+    /** One first-order TrigFlow step from times t to next, both [P]. */
+    private static NDArray step(NDArray x, NDArray v, NDArray t, NDArray next) {
+        NDArray delta = TrigFlow.perSample(t.sub(next), x);
         return x.mul(delta.cos()).sub(v.mul(delta.sin()));
     }
 
@@ -80,6 +87,6 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
         for (int p = 0; p < times.length; p++) {
             t[p] = (float) times[p][i];
         }
-        return NativeArrays.of(m, t, new Shape(times.length)).toType(DataType.FLOAT32, false);
+        return NativeArrays.of(m, t, new Shape(times.length));
     }
 }
