@@ -13,9 +13,9 @@ import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.DiTConfig;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.FlopCounter;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.ProcessMemory;
 import org.tbcm4j.util.Rng;
@@ -47,15 +47,15 @@ public final class JvpBenchmark {
                 try (StepScope s = StepScope.open(root)) {
                     Rng rng = Rng.of(seed, "bench", i + warmup);
                     NDManager m = s.manager();
-                    NDArray x = rng.normal(m, latent, DataType.FLOAT32, 1.0);
-                    NDArray dx = rng.normal(m, latent, DataType.FLOAT32, 1.0);
-                    NDArray tau = rng.uniform(m, new Shape(batch), DataType.FLOAT32, 0.0, 1.0);
-                    NDArray dtau = rng.normal(m, new Shape(batch), DataType.FLOAT32, 1.0);
+                    NDArray x = Tensors.normal(m, rng, latent, DataType.FLOAT32, 1.0);
+                    NDArray dx = Tensors.normal(m, rng, latent, DataType.FLOAT32, 1.0);
+                    NDArray tau = Tensors.uniform(m, rng, new Shape(batch), DataType.FLOAT32, 0.0, 1.0);
+                    NDArray dtau = Tensors.normal(m, rng, new Shape(batch), DataType.FLOAT32, 1.0);
                     long[] ids = new long[batch];
                     for (int b = 0; b < batch; b++) {
                         ids[b] = rng.nextInt(config.numClasses() + 1);
                     }
-                    NDArray classes = NativeArrays.of(m, ids, new Shape(batch));
+                    NDArray classes = Tensors.classIds(m, ids);
                     double[] t = new double[3];
                     t[0] = timed(flops, 0, () -> NoGrad.call(() -> dit.forward(Dual.of(x), Dual.of(tau), classes)));
                     t[1] = timed(flops, 1, () -> NoGrad.call(

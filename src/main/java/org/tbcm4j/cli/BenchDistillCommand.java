@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.bench.ChildProcess;
+import org.tbcm4j.config.Configs;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;

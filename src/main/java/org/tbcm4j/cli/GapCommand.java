@@ -3,7 +3,6 @@ package org.tbcm4j.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.tbcm4j.model.Student;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.ReferenceRoute;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.util.Backend;
@@ -108,7 +108,7 @@ public final class GapCommand implements Callable<Integer> {
             if (models.isEmpty()) {
                 continue;
             }
-            NDArray z = Rng.of(seed, "gap-noise-" + i, batch).normal(xt.getManager(), xt.getShape(), DataType.FLOAT32,
+            NDArray z = Tensors.normal(xt.getManager(), Rng.of(seed, "gap-noise-" + i, batch), xt.getShape(), DataType.FLOAT32,
                     TrigFlow.SIGMA_D);
             NDArray diffusionPoint = TrigFlow.noise(x0, z, t);
             NDArray diffusionTarget = r.solveFrom(dit, diffusionPoint, i);

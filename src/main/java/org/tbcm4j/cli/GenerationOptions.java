@@ -2,6 +2,7 @@ package org.tbcm4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.LatentGenerator;
@@ -73,7 +74,7 @@ public final class GenerationOptions {
     LatentGenerator generator(Autoencoder ae, NDManager root) {
         validate();
         Path file = modelPath();
-        String kind = ModelFiles.kindOf(file);
+        String kind = ModelFile.kindOf(file);
         if (ModelFiles.TEACHER.equals(kind)) {
             DiT dit = ModelFiles.teacher(file, root);
             ModelFiles.requireLatentFit(ae, dit.config(), autoencoderPath(), file);

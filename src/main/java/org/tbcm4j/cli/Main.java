@@ -1,9 +1,10 @@
 package org.tbcm4j.cli;
 
+import org.tbcm4j.checkpoint.CheckpointException;
+import org.tbcm4j.config.ConfigException;
 import org.tbcm4j.data.DataException;
-import org.tbcm4j.train.CheckpointException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code tbcm} command: one subcommand per job. */
 @Command(

@@ -5,16 +5,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.train.AutoencoderTask;
 import org.tbcm4j.train.ReconstructionQuality;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TrainLoop;
-import org.tbcm4j.train.TrainingCheckpoint;
 import org.tbcm4j.train.TrainingConfig;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.Rng;
@@ -58,10 +59,10 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             }
             Autoencoder trained = new Autoencoder(cfg.model());
             trained.initialize(root, DataType.FLOAT32, cfg.seed());
-            TrainingCheckpoint.loadWeights(dir.model(), KIND, trained, root);
+            ModelFile.loadWeights(dir.model(), KIND, trained, root);
             double[] stats = latentStats(trained, train, cfg.scaleSamples(), cfg.seed(), root);
             trained.setLatentScale(1.0 / stats[1]);
-            TrainingCheckpoint.exportModel(dir.model(), KIND, cfg.model(), trained);
+            ModelFile.write(dir.model(), KIND, cfg.model(), trained);
             System.out.printf(Locale.ROOT, "latents: mean %.4f, std %.4f -> scale factor %.5f%n", stats[0], stats[1],
                     1.0 / stats[1]);
             System.out.printf(Locale.ROOT, "test PSNR (2000 images): %.2f dB%n",
@@ -83,7 +84,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             try (StepScope s = StepScope.open(root)) {
                 NDArray x = images.images(s.manager(), idx);
                 java.util.List<NDArray> post = NoGrad.call(() -> model.encode(x));
-                NDArray eps = Rng.of(seed, "scale-noise", start).normal(s.manager(), post.get(0).getShape(),
+                NDArray eps = Tensors.normal(s.manager(), Rng.of(seed, "scale-noise", start), post.get(0).getShape(),
                         DataType.FLOAT32, 1.0);
                 NDArray z = post.get(0).add(org.tbcm4j.nn.Scalars.mul(post.get(1), 0.5).exp().mul(eps));
                 for (float v : z.toFloatArray()) {

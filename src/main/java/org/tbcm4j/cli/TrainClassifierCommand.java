@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Classifier;
 import org.tbcm4j.train.ClassifierTask;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TrainLoop;
-import org.tbcm4j.train.TrainingCheckpoint;
 import org.tbcm4j.train.TrainingConfig;
 import org.tbcm4j.util.Backend;
 import picocli.CommandLine.Command;
@@ -52,7 +52,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             }
             Classifier trained = new Classifier(cfg.model());
             trained.initialize(root, DataType.FLOAT32, cfg.seed());
-            TrainingCheckpoint.loadWeights(dir.model(), KIND, trained, root);
+            ModelFile.loadWeights(dir.model(), KIND, trained, root);
             System.out.printf(Locale.ROOT, "test accuracy: %.2f %%%n", 100 * ClassifierTask.accuracy(trained, test, root));
             System.out.println("model: " + dir.model());
         }

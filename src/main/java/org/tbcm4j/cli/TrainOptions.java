@@ -1,6 +1,7 @@
 package org.tbcm4j.cli;
 
 import java.nio.file.Path;
+import org.tbcm4j.config.Configs;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TrainingConfig;

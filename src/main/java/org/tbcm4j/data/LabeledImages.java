@@ -2,8 +2,7 @@ package org.tbcm4j.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.Tensors;
 
 /** Single-channel images as unsigned bytes with one class label each. */
 public final class LabeledImages {
@@ -51,7 +50,7 @@ public final class LabeledImages {
                 out[dst + p] = (pixels[src + p] & 0xFF) / 127.5f - 1f;
             }
         }
-        return NativeArrays.of(manager, out, new Shape(indices.length, 1, height, width));
+        return Tensors.float32(manager, out, indices.length, 1, height, width);
     }
 
     /**
@@ -72,7 +71,7 @@ public final class LabeledImages {
                 }
             }
         }
-        return NativeArrays.of(manager, out, new Shape(indices.length, 1, height, width));
+        return Tensors.float32(manager, out, indices.length, 1, height, width);
     }
 
     /** Labels at {@code indices} as int64 [B]. */
@@ -81,7 +80,7 @@ public final class LabeledImages {
         for (int b = 0; b < indices.length; b++) {
             out[b] = label(indices[b]);
         }
-        return NativeArrays.of(manager, out, new Shape(indices.length));
+        return Tensors.classIds(manager, out);
     }
 
     /** The first {@code n} images (or all when n exceeds the size), e.g. for a quick evaluation. */

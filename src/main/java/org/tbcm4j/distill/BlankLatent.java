@@ -2,16 +2,16 @@ package org.tbcm4j.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Map;
+import org.tbcm4j.checkpoint.CheckpointException;
+import org.tbcm4j.checkpoint.CheckpointFile;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.StepScope;
-import org.tbcm4j.train.CheckpointException;
-import org.tbcm4j.train.CheckpointFile;
+import org.tbcm4j.nn.Tensors;
 
 /**
  * The degenerate reference latent of the filter: the autoencoder's scaled posterior mean of a blank
@@ -26,7 +26,7 @@ public final class BlankLatent {
     public static NDArray compute(Autoencoder ae, NDManager manager) {
         float[] pixels = new float[784];
         java.util.Arrays.fill(pixels, -1f);
-        NDArray black = NativeArrays.of(manager, pixels, new Shape(1, 1, 28, 28));
+        NDArray black = Tensors.float32(manager, pixels, 1, 1, 28, 28);
         NDArray mean = NoGrad.call(() -> ae.encode(black).get(0));
         return Scalars.mul(mean, ae.latentScale()).reshape(mean.getShape().slice(1));
     }

@@ -11,9 +11,9 @@ import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.Guidance;
 import org.tbcm4j.nn.Dual;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.util.Rng;
 
@@ -72,7 +72,7 @@ public final class DataPairs implements PairSource {
         int[] idx = order.batch(step - 1);
         Rng rng = Rng.of(seed, "data-pairs", step);
         List<NDArray> posterior = autoencoder.encode(images.images(m, idx));
-        NDArray eps = rng.normal(m, posterior.get(0).getShape(), DataType.FLOAT32, 1.0);
+        NDArray eps = Tensors.normal(m, rng, posterior.get(0).getShape(), DataType.FLOAT32, 1.0);
         NDArray latent = posterior.get(0).add(Scalars.mul(posterior.get(1), 0.5).exp().mul(eps));
         NDArray x0 = Scalars.mul(latent, autoencoder.latentScale() * TrigFlow.SIGMA_D);
         double[] t = new double[pairs];
@@ -81,9 +81,9 @@ public final class DataPairs implements PairSource {
             t[i] = Math.atan(Math.exp(pMean + pStd * rng.gaussian()) / TrigFlow.SIGMA_D);
             w[i] = guidanceScales[rng.nextInt(guidanceScales.length)];
         }
-        NDArray tArr = NativeArrays.of(m, t, new Shape(pairs)).toType(DataType.FLOAT32, false);
-        NDArray scales = NativeArrays.of(m, w, new Shape(pairs)).toType(DataType.FLOAT32, false);
-        NDArray z = rng.normal(m, x0.getShape(), DataType.FLOAT32, TrigFlow.SIGMA_D);
+        NDArray tArr = Tensors.float32(m, t);
+        NDArray scales = Tensors.float32(m, w);
+        NDArray z = Tensors.normal(m, rng, x0.getShape(), DataType.FLOAT32, TrigFlow.SIGMA_D);
         NDArray xt = TrigFlow.noise(x0, z, tArr);
         NDArray classes = images.labels(m, idx);
         NDArray v = Scalars.mul(Guidance.trigFlow(teacher, classes, scales)

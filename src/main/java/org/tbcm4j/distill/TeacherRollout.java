@@ -2,14 +2,13 @@ package org.tbcm4j.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.Guidance;
 import org.tbcm4j.nn.Dual;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.trigflow.TrigFlowModel;
 
@@ -87,6 +86,6 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
         for (int p = 0; p < times.length; p++) {
             t[p] = (float) times[p][i];
         }
-        return NativeArrays.of(m, t, new Shape(times.length));
+        return Tensors.float32(m, t, times.length);
     }
 }

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.tbcm4j.model.DiT;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.ReferenceRoute;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.util.Rng;
@@ -82,7 +82,7 @@ public final class TrajectoryPairs implements PairSource {
             ts.add(r.time(i));
             vs.add(r.velocities().get(i));
         }
-        NDArray mask = NativeArrays.of(m, keep, new Shape(prompts));
+        NDArray mask = Tensors.float32(m, keep, prompts);
         int pairs = k - 1;
         return new PairBatch(NDArrays.concat(xs, 0), NDArrays.concat(ts, 0), NDArrays.concat(vs, 0),
                 repeat(r.classes(), pairs), repeat(r.guidance(), pairs), repeat(mask, pairs), 2L * k * prompts, dropped);
@@ -102,10 +102,10 @@ public final class TrajectoryPairs implements PairSource {
             w[p] = guidanceScales[rng.nextInt(guidanceScales.length)];
             times[p] = route.jittered(rng.fork());
         }
-        NDArray classIds = NativeArrays.of(m, classes, new Shape(prompts));
-        NDArray scales = NativeArrays.of(m, w, new Shape(prompts)).toType(DataType.FLOAT32, false);
+        NDArray classIds = Tensors.classIds(m, classes);
+        NDArray scales = Tensors.float32(m, w);
         Shape shape = new Shape(prompts, latentShape[0], latentShape[1], latentShape[2]);
-        NDArray start = Rng.of(seed, "start-noise", step).normal(m, shape, DataType.FLOAT32, TrigFlow.SIGMA_D);
+        NDArray start = Tensors.normal(m, Rng.of(seed, "start-noise", step), shape, DataType.FLOAT32, TrigFlow.SIGMA_D);
         return TeacherRollout.run(teacher, classIds, scales, times, start);
     }
 

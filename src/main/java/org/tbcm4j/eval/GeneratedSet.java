@@ -2,13 +2,13 @@ package org.tbcm4j.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -48,8 +48,8 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
                         noise[b * per + k] = (float) rng.gaussian();
                     }
                 }
-                NDArray classIds = org.tbcm4j.nn.NativeArrays.of(m, ids, new Shape(n));
-                NDArray z = org.tbcm4j.nn.NativeArrays.of(m, noise, new Shape(n, latentShape[0], latentShape[1], latentShape[2]));
+                NDArray classIds = Tensors.classIds(m, ids);
+                NDArray z = Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]);
                 long t0 = System.nanoTime();
                 NDArray y = generator.generate(classIds, z, indices);
                 seconds += (System.nanoTime() - t0) / 1e9;

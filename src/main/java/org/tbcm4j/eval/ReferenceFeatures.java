@@ -2,17 +2,16 @@ package org.tbcm4j.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tbcm4j.checkpoint.CheckpointException;
+import org.tbcm4j.checkpoint.CheckpointFile;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Classifier;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
-import org.tbcm4j.train.CheckpointException;
-import org.tbcm4j.train.CheckpointFile;
+import org.tbcm4j.nn.Tensors;
 
 /**
  * The classifier's features of the real test split, the reference every metric compares against.
@@ -51,7 +50,7 @@ public final class ReferenceFeatures {
         }
         try (StepScope s = StepScope.open(root)) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
-            tensors.put("features", NativeArrays.of(s.manager(), flat, new Shape(features.length, d)));
+            tensors.put("features", Tensors.float32(s.manager(), flat, features.length, d));
             CheckpointFile.write(file, tensors, Map.of("format", "tbcm4j/1", "kind", KIND, "classifier",
                     classifierFingerprint, "split", "fashion-mnist test"));
         }

@@ -1,13 +1,12 @@
 package org.tbcm4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import org.tbcm4j.nn.Arith;
 import org.tbcm4j.nn.Dual;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.ShapeOps;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.FlowModel;
 import org.tbcm4j.trigflow.FlowToTrigFlow;
 import org.tbcm4j.trigflow.TrigFlowModel;
@@ -67,6 +66,6 @@ public final class Guidance {
     private static NDArray nullClasses(NDArray classes, int nullClass) {
         long[] ids = new long[Math.toIntExact(classes.getShape().get(0))];
         Arrays.fill(ids, nullClass);
-        return NativeArrays.of(classes.getManager(), ids, new Shape(ids.length));
+        return Tensors.classIds(classes.getManager(), ids);
     }
 }

@@ -1,13 +1,12 @@
 package org.tbcm4j.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
-import org.tbcm4j.train.TrainingCheckpoint;
+import org.tbcm4j.checkpoint.ModelFile;
 
 /**
- * Loads the project's models from model files or training checkpoints, checking the kind stored in
- * the file (a student where a teacher is expected is refused, naming the file).
+ * The project's models by kind, loaded from model files or training checkpoints (the kind stored in
+ * the file is checked: a student where a teacher is expected is refused, naming the file).
  */
 public final class ModelFiles {
     public static final String AUTOENCODER = "autoencoder";
@@ -18,44 +17,19 @@ public final class ModelFiles {
     private ModelFiles() {}
 
     public static Autoencoder autoencoder(Path file, NDManager manager) {
-        Autoencoder ae = new Autoencoder(TrainingCheckpoint.config(file, AUTOENCODER, AutoencoderConfig.class));
-        ae.initialize(manager, DataType.FLOAT32, 0);
-        TrainingCheckpoint.loadWeights(file, AUTOENCODER, ae, manager);
-        ae.setTrainable(false);
-        return ae;
+        return ModelFile.load(file, AUTOENCODER, AutoencoderConfig.class, Autoencoder::new, manager);
     }
 
     public static Classifier classifier(Path file, NDManager manager) {
-        Classifier c = new Classifier(TrainingCheckpoint.config(file, CLASSIFIER, ClassifierConfig.class));
-        c.initialize(manager, DataType.FLOAT32, 0);
-        TrainingCheckpoint.loadWeights(file, CLASSIFIER, c, manager);
-        c.setTrainable(false);
-        return c;
+        return ModelFile.load(file, CLASSIFIER, ClassifierConfig.class, Classifier::new, manager);
     }
 
     public static DiT teacher(Path file, NDManager manager) {
-        DiT dit = new DiT(TrainingCheckpoint.config(file, TEACHER, DiTConfig.class));
-        dit.initialize(manager, DataType.FLOAT32, 0);
-        TrainingCheckpoint.loadWeights(file, TEACHER, dit, manager);
-        dit.setTrainable(false);
-        return dit;
+        return ModelFile.load(file, TEACHER, DiTConfig.class, DiT::new, manager);
     }
 
     public static Student student(Path file, NDManager manager) {
-        Student s = new Student(TrainingCheckpoint.config(file, STUDENT, StudentConfig.class));
-        s.initialize(manager, DataType.FLOAT32, 0);
-        TrainingCheckpoint.loadWeights(file, STUDENT, s, manager);
-        s.setTrainable(false);
-        return s;
-    }
-
-    /** The kind stored in a model or checkpoint file. */
-    public static String kindOf(Path file) {
-        String kind = org.tbcm4j.train.SafetensorsHeader.read(file).metadata().get(TrainingCheckpoint.KEY_KIND);
-        if (kind == null) {
-            throw new org.tbcm4j.train.CheckpointException(file, "not a tbcm4j model file (no kind in its metadata)");
-        }
-        return kind;
+        return ModelFile.load(file, STUDENT, StudentConfig.class, Student::new, manager);
     }
 
     /** Checks that the autoencoder's latents have the shape the diffusion model works on. */

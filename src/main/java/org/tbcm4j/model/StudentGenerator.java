@@ -1,12 +1,11 @@
 package org.tbcm4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Locale;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.ConsistencySampler;
 import org.tbcm4j.trigflow.StudentSchedule;
 import org.tbcm4j.trigflow.TrigFlow;
@@ -41,7 +40,7 @@ public final class StudentGenerator implements LatentGenerator {
             int b = sampleIndices.length;
             double[] w = new double[b];
             Arrays.fill(w, guidance);
-            NDArray scales = NativeArrays.of(noise.getManager(), w, new Shape(b)).toType(noise.getDataType(), false);
+            NDArray scales = Tensors.like(noise, w);
             NDArray x = ConsistencySampler.sample(student.trigFlow(classes, scales), Scalars.mul(noise, TrigFlow.SIGMA_D),
                     times, step -> renoise(noise, sampleIndices, step));
             return x;
@@ -57,7 +56,7 @@ public final class StudentGenerator implements LatentGenerator {
                 values[b * per + k] = (float) rng.gaussian();
             }
         }
-        return NativeArrays.of(like.getManager(), values, like.getShape()).toType(like.getDataType(), false);
+        return Tensors.float32(like.getManager(), values, like.getShape().getShape()).toType(like.getDataType(), false);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -45,7 +46,7 @@ public final class AutoencoderTask implements TrainingTask {
         List<NDArray> posterior = model.encode(x);
         NDArray mean = posterior.get(0);
         NDArray logVar = posterior.get(1);
-        NDArray eps = Rng.of(seed, "posterior", step).normal(manager, mean.getShape(), mean.getDataType(), 1.0);
+        NDArray eps = Tensors.normal(manager, Rng.of(seed, "posterior", step), mean.getShape(), mean.getDataType(), 1.0);
         NDArray z = mean.add(Scalars.mul(logVar, 0.5).exp().mul(eps));
         NDArray mse = model.decode(z).sub(x).square().mean();
         NDArray kl = Scalars.mul(Scalars.sub(mean.square().add(logVar.exp()).sub(logVar), 1.0).mean(), 0.5);

@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -85,7 +85,7 @@ public final class EncodedLatents {
                 out[b * perImage + k] = (float) (scale * (means[src + k] + stds[src + k] * rng.gaussian()));
             }
         }
-        return NativeArrays.of(manager, out, new Shape(indices.length, shape[0], shape[1], shape[2]));
+        return Tensors.float32(manager, out, indices.length, shape[0], shape[1], shape[2]);
     }
 
     public int label(int index) {

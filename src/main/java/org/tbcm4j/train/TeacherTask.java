@@ -3,15 +3,14 @@ package org.tbcm4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tbcm4j.data.BatchOrder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.nn.Dual;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -55,9 +54,9 @@ public final class TeacherTask implements TrainingTask {
             classes[b] = rng.uniform() < classDropout ? model.nullClass() : latents.label(idx[b]);
             tau[b] = 1.0 / (1.0 + Math.exp(-(logitMean + logitStd * rng.gaussian())));
         }
-        NDArray ids = NativeArrays.of(manager, classes, new Shape(idx.length));
-        NDArray tauArr = NativeArrays.of(manager, tau, new Shape(idx.length)).toType(DataType.FLOAT32, false);
-        NDArray eps = rng.normal(manager, y.getShape(), DataType.FLOAT32, 1.0);
+        NDArray ids = Tensors.classIds(manager, classes);
+        NDArray tauArr = Tensors.float32(manager, tau);
+        NDArray eps = Tensors.normal(manager, rng, y.getShape(), DataType.FLOAT32, 1.0);
         NDArray tb = tauArr.reshape(idx.length, 1, 1, 1);
         NDArray xFlow = y.mul(Scalars.add(tb.neg(), 1.0)).add(eps.mul(tb));
         NDArray target = eps.sub(y);

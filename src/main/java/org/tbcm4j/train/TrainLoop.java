@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.StepScope;
@@ -122,7 +123,7 @@ public final class TrainLoop {
                     windowSeconds = 0;
                 }
                 if (config.snapshotEvery() > 0 && step % config.snapshotEvery() == 0) {
-                    TrainingCheckpoint.exportModel(dir.snapshot(step), kind, modelConfig, ema == null ? model : ema.average());
+                    ModelFile.write(dir.snapshot(step), kind, modelConfig, ema == null ? model : ema.average());
                 }
                 if (step % config.checkpointEvery() == 0 || last) {
                     TrainingCheckpoint.save(dir.lastCheckpoint(), kind, modelConfig, model,
@@ -134,7 +135,7 @@ public final class TrainLoop {
         }
         boolean finished = end == config.steps();
         if (finished) {
-            TrainingCheckpoint.exportModel(dir.model(), kind, modelConfig, ema == null ? model : ema.average());
+            ModelFile.write(dir.model(), kind, modelConfig, ema == null ? model : ema.average());
         }
         return new Outcome(start + 1, end, optimizer.skippedSteps(), (System.nanoTime() - began) / 1e9, finished);
     }

@@ -2,29 +2,25 @@ package org.tbcm4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tbcm4j.checkpoint.CheckpointException;
+import org.tbcm4j.checkpoint.CheckpointFile;
+import org.tbcm4j.checkpoint.ModelFile;
+import org.tbcm4j.checkpoint.ModuleState;
 import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.util.Json;
 
 /**
- * A resumable training checkpoint: tensors {@code model.*}, optionally {@code ema.*} and the
- * optimizer's moments {@code optim.*}, with metadata giving the file format, the kind of model, its
- * config (JSON) and the {@link TrainingState}. A shipped model file is the same format with only
- * {@code model.*} tensors (the EMA weights when training kept them).
+ * A resumable training checkpoint: a {@link ModelFile} whose tensors are {@code model.*}, optionally
+ * {@code ema.*} and the optimizer's moments {@code optim.*}, and whose metadata adds the
+ * {@link TrainingState}.
  */
 public final class TrainingCheckpoint {
-    public static final String FORMAT = "tbcm4j/1";
-    public static final String KEY_FORMAT = "format";
-    public static final String KEY_KIND = "kind";
-    public static final String KEY_CONFIG = "config";
     public static final String KEY_STATE = "state";
-    static final String MODEL = "model.";
-    static final String EMA = "ema.";
     static final String OPTIM = "optim.";
 
     private TrainingCheckpoint() {}
@@ -32,21 +28,16 @@ public final class TrainingCheckpoint {
     /** Saves everything a resumed run needs. {@code ema} and {@code optimizer} may be null. */
     public static void save(Path file, String kind, Object config, Module model, Module ema, AdamW optimizer,
             TrainingState state) {
-        Map<String, NDArray> tensors = new LinkedHashMap<>(ModuleState.tensors(model, MODEL));
+        Map<String, NDArray> tensors = new LinkedHashMap<>(ModuleState.tensors(model, ModelFile.MODEL));
         if (ema != null) {
-            tensors.putAll(ModuleState.tensors(ema, EMA));
+            tensors.putAll(ModuleState.tensors(ema, ModelFile.EMA));
         }
         if (optimizer != null) {
             optimizer.state().forEach((k, a) -> tensors.put(OPTIM + k, a));
         }
-        Map<String, String> meta = metadata(kind, config);
+        Map<String, String> meta = ModelFile.metadata(kind, config);
         meta.put(KEY_STATE, Json.write(state));
         CheckpointFile.write(file, tensors, meta);
-    }
-
-    /** Saves inference weights only: {@code weights} (EMA or raw) as {@code model.*}. */
-    public static void exportModel(Path file, String kind, Object config, Module weights) {
-        CheckpointFile.write(file, ModuleState.tensors(weights, MODEL), metadata(kind, config));
     }
 
     /**
@@ -57,12 +48,12 @@ public final class TrainingCheckpoint {
             NDManager manager) {
         try (StepScope scope = StepScope.open(manager)) {
             CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
-            requireKind(file, c.metadata(), kind);
-            ModuleState.load(model, c.tensors(), MODEL, file);
+            ModelFile.requireKind(file, c.metadata(), kind);
+            ModuleState.load(model, c.tensors(), ModelFile.MODEL, file);
             if (ema != null) {
-                ModuleState.load(ema, c.tensors(), EMA, file);
+                ModuleState.load(ema, c.tensors(), ModelFile.EMA, file);
             }
-            TrainingState state = parse(file, c.metadata().get(KEY_STATE), TrainingState.class, KEY_STATE);
+            TrainingState state = ModelFile.parse(file, c.metadata().get(KEY_STATE), TrainingState.class, KEY_STATE);
             if (optimizer != null) {
                 Map<String, NDArray> moments = new LinkedHashMap<>();
                 c.tensors().forEach((k, a) -> {
@@ -77,63 +68,6 @@ public final class TrainingCheckpoint {
                 }
             }
             return state;
-        }
-    }
-
-    /** The model config stored in a model or checkpoint file of the given kind. */
-    public static <C> C config(Path file, String kind, Class<C> type) {
-        return parse(file, metadata(file, kind).get(KEY_CONFIG), type, KEY_CONFIG);
-    }
-
-    /**
-     * Loads inference weights into {@code module}: a model file's {@code model.*}, or from a training
-     * checkpoint its {@code ema.*} when it kept an EMA (else {@code model.*}).
-     */
-    public static void loadWeights(Path file, String kind, Module module, NDManager manager) {
-        try (StepScope scope = StepScope.open(manager)) {
-            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
-            requireKind(file, c.metadata(), kind);
-            boolean hasEma = c.tensors().keySet().stream().anyMatch(k -> k.startsWith(EMA));
-            ModuleState.load(module, c.tensors(), hasEma ? EMA : MODEL, file);
-        }
-    }
-
-    /** The metadata of a model or checkpoint file, after checking its format and kind. */
-    public static Map<String, String> metadata(Path file, String expectedKind) {
-        Map<String, String> meta = SafetensorsHeader.read(file).metadata();
-        requireKind(file, meta, expectedKind);
-        return meta;
-    }
-
-    /** Parses a JSON metadata value, naming the file and key on failure. */
-    public static <T> T parse(Path file, String json, Class<T> type, String key) {
-        if (json == null) {
-            throw new CheckpointException(file, "metadata lacks '" + key + "'");
-        }
-        try {
-            return Json.JSON.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new CheckpointException(file, "metadata '" + key + "' is invalid (" + e.getOriginalMessage() + ")");
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "metadata '" + key + "' is invalid (" + e.getMessage() + ")");
-        }
-    }
-
-    private static Map<String, String> metadata(String kind, Object config) {
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(KEY_FORMAT, FORMAT);
-        meta.put(KEY_KIND, kind);
-        meta.put(KEY_CONFIG, Json.write(config));
-        return meta;
-    }
-
-    private static void requireKind(Path file, Map<String, String> meta, String expectedKind) {
-        if (!FORMAT.equals(meta.get(KEY_FORMAT))) {
-            throw new CheckpointException(file, "not a tbcm4j model or checkpoint (format " + meta.get(KEY_FORMAT) + ")");
-        }
-        String kind = meta.get(KEY_KIND);
-        if (!expectedKind.equals(kind)) {
-            throw new CheckpointException(file, "holds a " + kind + " model where a " + expectedKind + " is expected");
         }
     }
 }

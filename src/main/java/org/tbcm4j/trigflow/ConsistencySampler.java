@@ -3,6 +3,7 @@ package org.tbcm4j.trigflow;
 import ai.djl.ndarray.NDArray;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -16,7 +17,7 @@ public final class ConsistencySampler {
     /** @param start the initial noise x (already scaled by σ_d); @param rng the source of re-noising draws */
     public static NDArray sample(TrigFlowModel model, NDArray start, double[] times, Rng rng) {
         return sample(model, start, times,
-                step -> rng.normal(start.getManager(), start.getShape(), start.getDataType(), 1.0));
+                step -> Tensors.normal(start.getManager(), rng, start.getShape(), start.getDataType(), 1.0));
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.tbcm4j.trigflow;
 
 import ai.djl.ndarray.NDArray;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.Scalars;
+import org.tbcm4j.nn.Tensors;
 
 /**
  * TrigFlow (Lu and Song, 2024): x_t = cos t·x₀ + sin t·z on t ∈ [0, π/2], z ~ N(0, σ_d²I). A network
@@ -48,8 +48,7 @@ public final class TrigFlow {
     public static NDArray constantTime(NDArray like, long batch, double t) {
         double[] values = new double[Math.toIntExact(batch)];
         java.util.Arrays.fill(values, t);
-        NDArray d = NativeArrays.of(like.getManager(), values, new ai.djl.ndarray.types.Shape(batch));
-        return d.getDataType() == like.getDataType() ? d : d.toType(like.getDataType(), false);
+        return Tensors.like(like, values);
     }
 
     /** Reshapes per-sample [B] values to [B, 1, …, 1] so they broadcast against x. */

@@ -1,11 +1,6 @@
 package org.tbcm4j.util;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.charset.StandardCharsets;
-import org.tbcm4j.nn.NativeArrays;
 import java.util.SplittableRandom;
 
 /**
@@ -70,41 +65,13 @@ public final class Rng {
         return p;
     }
 
-    /** An array of independent N(0, std^2) draws. */
-    public NDArray normal(NDManager manager, Shape shape, DataType type, double std) {
-        int n = Math.toIntExact(shape.size());
-        if (type == DataType.FLOAT64) {
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) {
-                d[i] = std * random.nextGaussian();
-            }
-            return NativeArrays.of(manager, d, shape);
-        }
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) (std * random.nextGaussian());
-        }
-        return converted(NativeArrays.of(manager, f, shape), type);
-    }
-
-    /** An array of independent U(lo, hi) draws. */
-    public NDArray uniform(NDManager manager, Shape shape, DataType type, double lo, double hi) {
-        int n = Math.toIntExact(shape.size());
+    /** n independent N(0, std²) draws, in the order a tensor of n elements is filled. */
+    public double[] gaussians(int n, double std) {
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
-            d[i] = uniform(lo, hi);
+            d[i] = std * random.nextGaussian();
         }
-        return converted(NativeArrays.of(manager, d, shape), type);
-    }
-
-    /** Casts to {@code type}, closing the source array when a copy was made. */
-    private static NDArray converted(NDArray source, DataType type) {
-        if (source.getDataType() == type) {
-            return source;
-        }
-        NDArray cast = source.toType(type, false);
-        source.close();
-        return cast;
+        return d;
     }
 
     /** SplitMix64's finaliser: a bijective avalanche of 64 bits. */

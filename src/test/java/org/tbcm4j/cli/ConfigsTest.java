@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.config.ConfigException;
+import org.tbcm4j.config.Configs;
 
 /** The shipped configs parse, and a bad config names its file and field in one line. */
 class ConfigsTest {

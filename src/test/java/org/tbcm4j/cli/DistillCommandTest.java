@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.testing.WithManager;
@@ -61,7 +62,7 @@ class DistillCommandTest extends WithManager {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(!Files.exists(nowhere), "nothing created where the data would be");
         Path student = tmp.resolve("runs/d/model.safetensors");
-        assertEquals("student", ModelFiles.kindOf(student));
+        assertEquals("student", ModelFile.kindOf(student));
         String header = Files.readAllLines(tmp.resolve("runs/d/metrics.csv")).get(0);
         for (String column : new String[] {"loss", "loss_without_logvar", "g_norm", "grad_norm", "r", "pairs_per_s"}) {
             assertTrue(("," + header + ",").contains("," + column + ","), header);
@@ -85,7 +86,7 @@ class DistillCommandTest extends WithManager {
                 tmp.resolve("runs").toString(), "--data", data.toString(), "--pairs", "data", "--name", "baseline");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("data pairs"), r.out());
-        assertEquals("student", ModelFiles.kindOf(tmp.resolve("runs/baseline/model.safetensors")));
+        assertEquals("student", ModelFile.kindOf(tmp.resolve("runs/baseline/model.safetensors")));
     }
 
     @Test
@@ -96,7 +97,7 @@ class DistillCommandTest extends WithManager {
         assertEquals(0, r.exitCode(), r.err());
         // The exported model is the average, so it differs from the raw weights the checkpoint also keeps.
         org.tbcm4j.model.Student exported = ModelFiles.student(tmp.resolve("runs/ema/model.safetensors"), m);
-        java.util.Map<String, ai.djl.ndarray.NDArray> checkpoint = org.tbcm4j.train.CheckpointFile.read(
+        java.util.Map<String, ai.djl.ndarray.NDArray> checkpoint = org.tbcm4j.checkpoint.CheckpointFile.read(
                 tmp.resolve("runs/ema/checkpoints/last.safetensors"), m).tensors();
         String name = "backbone.final_layer.linear.weight";
         ai.djl.ndarray.NDArray averaged = exported.parameters().get(name).array();

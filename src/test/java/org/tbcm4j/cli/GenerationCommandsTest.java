@@ -101,7 +101,7 @@ class GenerationCommandsTest extends WithManager {
                 new org.tbcm4j.model.ClassifierConfig(new int[] {8, 8, 8}, 16, 10, 4));
         other.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, 99);
         Path otherFile = tmp.resolve("other.safetensors");
-        org.tbcm4j.train.TrainingCheckpoint.exportModel(otherFile, "classifier", other.config(), other);
+        org.tbcm4j.checkpoint.ModelFile.write(otherFile, "classifier", other.config(), other);
         CliHarness.Result r = CliHarness.run("eval", "--model", teacher, "--autoencoder", ae, "--classifier",
                 otherFile.toString(), "--reference", reference, "--samples", "20", "--steps", "1");
         refused(r, "was computed with classifier");

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.model.Autoencoder;
@@ -30,7 +31,7 @@ final class TinyModels {
         Autoencoder ae = new Autoencoder(new AutoencoderConfig(new int[] {8, 8}, latentChannels, 4));
         ae.initialize(m, DataType.FLOAT32, 1);
         Path f = dir.resolve("ae" + latentChannels + ".safetensors");
-        TrainingCheckpoint.exportModel(f, "autoencoder", ae.config(), ae);
+        ModelFile.write(f, "autoencoder", ae.config(), ae);
         return f;
     }
 
@@ -43,7 +44,7 @@ final class TinyModels {
     static Path classifierFile(Path dir, NDManager m) {
         Classifier c = classifier(m);
         Path f = dir.resolve("classifier.safetensors");
-        TrainingCheckpoint.exportModel(f, "classifier", c.config(), c);
+        ModelFile.write(f, "classifier", c.config(), c);
         return f;
     }
 
@@ -66,7 +67,7 @@ final class TinyModels {
         dit.initialize(m, DataType.FLOAT32, 4);
         JvpCheck.randomize(dit, 4, 0.05);
         Path f = dir.resolve("teacher.safetensors");
-        TrainingCheckpoint.exportModel(f, "teacher", TEACHER, dit);
+        ModelFile.write(f, "teacher", TEACHER, dit);
         return f;
     }
 

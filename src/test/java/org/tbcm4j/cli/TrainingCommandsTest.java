@@ -12,10 +12,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.checkpoint.CheckpointFile;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.testing.WithManager;
-import org.tbcm4j.train.CheckpointFile;
 
 /** The three training commands, end to end on a miniature dataset: outputs, resumption, and the scale factor. */
 class TrainingCommandsTest extends WithManager {
@@ -83,7 +84,7 @@ class TrainingCommandsTest extends WithManager {
         assertEquals(0, teacher.exitCode(), teacher.err());
         assertTrue(Files.exists(tmp.resolve("runs/teacher/model.safetensors")));
         assertTrue(Files.exists(tmp.resolve("runs/teacher/snapshots/step-0000002.safetensors")));
-        assertEquals("teacher", ModelFiles.kindOf(tmp.resolve("runs/teacher/model.safetensors")));
+        assertEquals("teacher", ModelFile.kindOf(tmp.resolve("runs/teacher/model.safetensors")));
         assertEquals(5, Files.readAllLines(tmp.resolve("runs/teacher/metrics.csv")).size(), "header and 4 rows");
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.util.Rng;
@@ -16,8 +17,8 @@ class EquivalentNoiseTest extends WithManager {
     @Test
     void onADiffusionPathTheEquivalentNoiseIsTheAddedNoise() {
         Shape shape = new Shape(64, 4, 7, 7);
-        NDArray x0 = Rng.of(1, "x0", 0).normal(m, shape, DataType.FLOAT64, TrigFlow.SIGMA_D);
-        NDArray z = Rng.of(1, "z", 0).normal(m, shape, DataType.FLOAT64, TrigFlow.SIGMA_D);
+        NDArray x0 = Tensors.normal(m, Rng.of(1, "x0", 0), shape, DataType.FLOAT64, TrigFlow.SIGMA_D);
+        NDArray z = Tensors.normal(m, Rng.of(1, "z", 0), shape, DataType.FLOAT64, TrigFlow.SIGMA_D);
         double[] times = new double[64];
         for (int i = 0; i < times.length; i++) {
             times[i] = 0.05 + 1.5 * i / 63.0;

@@ -33,9 +33,9 @@ class MemoryStabilityTest {
                 try (StepScope s = StepScope.open(root)) {
                     Rng rng = Rng.of(3, "leak", step);
                     NDManager sm = s.manager();
-                    NDArray x = rng.normal(sm, new Shape(8, 4, 4, 4), DataType.FLOAT32, 1.0);
-                    NDArray dx = rng.normal(sm, new Shape(8, 4, 4, 4), DataType.FLOAT32, 1.0);
-                    NDArray tau = rng.uniform(sm, new Shape(8), DataType.FLOAT32, 0, 1);
+                    NDArray x = Tensors.normal(sm, rng, new Shape(8, 4, 4, 4), DataType.FLOAT32, 1.0);
+                    NDArray dx = Tensors.normal(sm, rng, new Shape(8, 4, 4, 4), DataType.FLOAT32, 1.0);
+                    NDArray tau = Tensors.uniform(sm, rng, new Shape(8), DataType.FLOAT32, 0, 1);
                     NDArray classes = sm.create(new long[] {0, 1, 2, 3, 4, 5, 6, 10});
                     Dual jvp = NoGrad.call(() -> dit.forward(Dual.of(x, dx), Dual.of(tau, tau.onesLike()), classes));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

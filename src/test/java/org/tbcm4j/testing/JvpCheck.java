@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.Module;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -73,14 +74,14 @@ public final class JvpCheck {
 
     /** Random float64 N(0, 1) values. */
     public static NDArray randn(NDManager m, long seed, long... shape) {
-        return Rng.of(seed, "test", 0).normal(m, new Shape(shape), DataType.FLOAT64, 1.0);
+        return Tensors.normal(m, Rng.of(seed, "test", 0), new Shape(shape), DataType.FLOAT64, 1.0);
     }
 
     /** Replaces every parameter by random values, so zero-initialised layers do not hide errors. */
     public static void randomize(Module module, long seed, double std) {
         for (var e : module.parameters().entrySet()) {
             NDArray old = e.getValue().array();
-            NDArray fresh = Rng.of(seed, e.getKey(), 0).normal(old.getManager(), old.getShape(), old.getDataType(), std);
+            NDArray fresh = Tensors.normal(old.getManager(), Rng.of(seed, e.getKey(), 0), old.getShape(), old.getDataType(), std);
             fresh.setRequiresGradient(e.getValue().trainable());
             e.getValue().set(fresh);
         }

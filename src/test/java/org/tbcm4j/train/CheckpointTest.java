@@ -22,12 +22,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.checkpoint.CheckpointException;
+import org.tbcm4j.checkpoint.CheckpointFile;
+import org.tbcm4j.checkpoint.ModelFile;
+import org.tbcm4j.checkpoint.ModuleState;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.DiTConfig;
 import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.AttentionKind;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.OptimizerConfig;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.testing.JvpCheck;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Rng;
@@ -72,8 +77,8 @@ class CheckpointTest extends WithManager {
     @Test
     void tensorsAndMetadataRoundTripExactly() throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        tensors.put("a.weight", Rng.of(1, "t", 0).normal(m, new Shape(3, 5), DataType.FLOAT32, 1));
-        tensors.put("b", Rng.of(2, "t", 0).normal(m, new Shape(7), DataType.FLOAT64, 1));
+        tensors.put("a.weight", Tensors.normal(m, Rng.of(1, "t", 0), new Shape(3, 5), DataType.FLOAT32, 1));
+        tensors.put("b", Tensors.normal(m, Rng.of(2, "t", 0), new Shape(7), DataType.FLOAT64, 1));
         tensors.put("ids", m.create(new long[] {4, -2, 9}));
         Map<String, String> meta = Map.of("format", "x", "note", "ünïcode \"quoted\"");
         Path file = dir.resolve("rt.safetensors");
@@ -119,8 +124,8 @@ class CheckpointTest extends WithManager {
     private void trainStep(DiT dit, AdamW opt, long step) {
         try (var s = org.tbcm4j.nn.StepScope.open(m)) {
             Rng rng = Rng.of(7, "train", step);
-            NDArray x = rng.normal(s.manager(), new Shape(4, 4, 4, 4), DataType.FLOAT32, 1);
-            NDArray tau = rng.uniform(s.manager(), new Shape(4), DataType.FLOAT32, 0, 1);
+            NDArray x = Tensors.normal(s.manager(), rng, new Shape(4, 4, 4, 4), DataType.FLOAT32, 1);
+            NDArray tau = Tensors.uniform(s.manager(), rng, new Shape(4), DataType.FLOAT32, 0, 1);
             NDArray ids = s.manager().create(new long[] {0, 3, 9, 10});
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(dit.forward(Dual.of(x), Dual.of(tau), ids).value().sub(x).square().mean());
@@ -133,7 +138,7 @@ class CheckpointTest extends WithManager {
     void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
         Path file = dir.resolve("model.safetensors");
         DiT d = model(1);
-        TrainingCheckpoint.exportModel(file, "teacher", CONFIG, d);
+        ModelFile.write(file, "teacher", CONFIG, d);
         byte[] before = Files.readAllBytes(file);
         Map<String, NDArray> broken = new LinkedHashMap<>(ModuleState.tensors(d, "model."));
         NDArray closed = m.zeros(new Shape(2));
@@ -149,7 +154,7 @@ class CheckpointTest extends WithManager {
     @Test
     void loadingIntoADifferentModelNamesTheFirstMismatch() {
         Path file = dir.resolve("model.safetensors");
-        TrainingCheckpoint.exportModel(file, "teacher", CONFIG, model(1));
+        ModelFile.write(file, "teacher", CONFIG, model(1));
         DiT wider = new DiT(new DiTConfig(4, 4, 1, 32, 2, 2, 2.0, AttentionKind.SOFTMAX, true, 10, 16, 1.0));
         wider.initialize(m, DataType.FLOAT32, 1);
         CheckpointException e = assertThrows(CheckpointException.class,
@@ -172,7 +177,7 @@ class CheckpointTest extends WithManager {
     @Test
     void theKindIsChecked() {
         Path file = dir.resolve("model.safetensors");
-        TrainingCheckpoint.exportModel(file, "student", CONFIG, model(1));
+        ModelFile.write(file, "student", CONFIG, model(1));
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> TrainingCheckpoint.restore(file, "teacher", model(2), null, null, m));
         assertTrue(e.getMessage().contains("holds a student model where a teacher is expected"), e.getMessage());
@@ -181,7 +186,7 @@ class CheckpointTest extends WithManager {
     @Test
     void truncatedFilesGiveAClearErrorAtEveryLength() throws IOException {
         Path good = dir.resolve("good.safetensors");
-        TrainingCheckpoint.exportModel(good, "teacher", CONFIG, model(1));
+        ModelFile.write(good, "teacher", CONFIG, model(1));
         byte[] bytes = Files.readAllBytes(good);
         Path cut = dir.resolve("cut.safetensors");
         long headerEnd = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();

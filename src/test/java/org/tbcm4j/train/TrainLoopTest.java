@@ -22,6 +22,7 @@ import org.tbcm4j.model.DiTConfig;
 import org.tbcm4j.nn.AttentionKind;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.Module;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Rng;
 
@@ -48,8 +49,8 @@ class TrainLoopTest extends WithManager {
         @Override
         public StepLoss loss(long step, NDManager manager) {
             Rng rng = Rng.of(5, "toy", step);
-            NDArray x = rng.normal(manager, new Shape(4, 4, 4, 4), DataType.FLOAT32, 1);
-            NDArray tau = rng.uniform(manager, new Shape(4), DataType.FLOAT32, 0, 1);
+            NDArray x = Tensors.normal(manager, rng, new Shape(4, 4, 4, 4), DataType.FLOAT32, 1);
+            NDArray tau = Tensors.uniform(manager, rng, new Shape(4), DataType.FLOAT32, 0, 1);
             NDArray ids = org.tbcm4j.nn.NativeArrays.of(manager, new long[] {0, 3, 9, 10}, new Shape(4));
             NDArray loss = model.forward(Dual.of(x), Dual.of(tau), ids).value().sub(x).square().mean();
             return new StepLoss(loss, Map.of("loss", loss));

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.tbcm4j.nn.Dual;
+import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Rng;
 
@@ -33,7 +34,7 @@ class OdeSamplerTest extends WithManager {
     }
 
     private double error(OdeSampler sampler, int steps) {
-        NDArray noise = Rng.of(1, "n", 0).normal(m, new Shape(64), DataType.FLOAT64, S);
+        NDArray noise = Tensors.normal(m, Rng.of(1, "n", 0), new Shape(64), DataType.FLOAT64, S);
         NDArray out = sampler.sample(gaussianModel(), noise, TeacherSchedule.times(steps, 1.0));
         return out.sub(noise.mul(C / S)).abs().max().getDouble();
     }
@@ -52,14 +53,14 @@ class OdeSamplerTest extends WithManager {
 
     @Test
     void bothAreExactForASingleDataPoint() {
-        NDArray point = Rng.of(2, "p", 0).normal(m, new Shape(1, 8), DataType.FLOAT64, S);
+        NDArray point = Tensors.normal(m, Rng.of(2, "p", 0), new Shape(1, 8), DataType.FLOAT64, S);
         TrigFlowModel exact = (xOverSigma, t) -> {
             NDArray tb = TrigFlow.perSample(t.value(), xOverSigma.value());
             NDArray xt = xOverSigma.value().mul(S);
             NDArray z = xt.sub(point.mul(tb.cos())).div(tb.sin());
             return Dual.of(TrigFlow.velocityTarget(point, z, t.value()));
         };
-        NDArray noise = Rng.of(3, "n", 0).normal(m, new Shape(1, 8), DataType.FLOAT64, S);
+        NDArray noise = Tensors.normal(m, Rng.of(3, "n", 0), new Shape(1, 8), DataType.FLOAT64, S);
         for (OdeSampler sampler : OdeSampler.values()) {
             NDArray out = sampler.sample(exact, noise, TeacherSchedule.times(4, 2.0));
             assertEquals(0.0, out.sub(point).abs().max().getDouble(), 1e-12, sampler.name());

@@ -12,8 +12,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.tbcm4j.nn.Arith;
 import org.tbcm4j.nn.Dual;
-import org.tbcm4j.testing.JvpCheck;
 import org.tbcm4j.nn.LinearOps;
+import org.tbcm4j.nn.Tensors;
+import org.tbcm4j.testing.JvpCheck;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Rng;
 
@@ -141,7 +142,7 @@ class TrigFlowTest extends WithManager {
             return Dual.of(TrigFlow.velocityTarget(x0, z, t.value()));
         };
         for (int steps : new int[] {1, 2, 4}) {
-            NDArray start = Rng.of(1, "noise", steps).normal(m, target.getShape(), DataType.FLOAT64, S);
+            NDArray start = Tensors.normal(m, Rng.of(1, "noise", steps), target.getShape(), DataType.FLOAT64, S);
             NDArray out = ConsistencySampler.sample(exact, start, StudentSchedule.times(steps, 1.0), Rng.of(2, "n", 0));
             assertEquals(0.0, maxAbs(out.sub(target)), 1e-12, steps + " steps");
         }

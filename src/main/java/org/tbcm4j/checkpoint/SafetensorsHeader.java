@@ -1,4 +1,4 @@
-package org.tbcm4j.train;
+package org.tbcm4j.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.tbcm4j.cli;
+package org.tbcm4j.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,4 +1,4 @@
-package org.tbcm4j.cli;
+package org.tbcm4j.config;
 
 /** A config file that is missing or invalid; the message names the file and the field. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.tbcm4j.train;
+package org.tbcm4j.checkpoint;
 
 import java.nio.file.Path;
 

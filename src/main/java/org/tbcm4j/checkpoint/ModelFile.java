@@ -1,0 +1,115 @@
+package org.tbcm4j.checkpoint;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.tbcm4j.nn.Module;
+import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.util.Json;
+
+/**
+ * A model file: one safetensors file whose metadata names the format, the kind of model and its config
+ * (JSON), with the weights as {@code model.*} tensors. A training checkpoint is the same format with
+ * more tensors ({@code ema.*}, {@code optim.*}) and a training state; loading inference weights from
+ * one takes its EMA when it kept one. A file of another kind is refused, naming the file.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "tbcm4j/1";
+    public static final String KEY_FORMAT = "format";
+    public static final String KEY_KIND = "kind";
+    public static final String KEY_CONFIG = "config";
+    public static final String MODEL = "model.";
+    public static final String EMA = "ema.";
+
+    private ModelFile() {}
+
+    /**
+     * Builds the model a file of {@code kind} describes (its stored config through {@code build}) and
+     * loads its inference weights; the result is frozen (no gradients).
+     */
+    public static <C, M extends Module> M load(Path file, String kind, Class<C> configType, Function<C, M> build,
+            NDManager manager) {
+        M model = build.apply(config(file, kind, configType));
+        model.initialize(manager, DataType.FLOAT32, 0);
+        loadWeights(file, kind, model, manager);
+        model.setTrainable(false);
+        return model;
+    }
+
+    /** Saves inference weights only: {@code weights} as {@code model.*}. */
+    public static void write(Path file, String kind, Object config, Module weights) {
+        CheckpointFile.write(file, ModuleState.tensors(weights, MODEL), metadata(kind, config));
+    }
+
+    /** The model config stored in a model or checkpoint file of the given kind. */
+    public static <C> C config(Path file, String kind, Class<C> type) {
+        return parse(file, metadata(file, kind).get(KEY_CONFIG), type, KEY_CONFIG);
+    }
+
+    /**
+     * Loads inference weights into {@code module}: a model file's {@code model.*}, or from a training
+     * checkpoint its {@code ema.*} when it kept an EMA (else {@code model.*}).
+     */
+    public static void loadWeights(Path file, String kind, Module module, NDManager manager) {
+        try (StepScope scope = StepScope.open(manager)) {
+            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
+            requireKind(file, c.metadata(), kind);
+            boolean hasEma = c.tensors().keySet().stream().anyMatch(k -> k.startsWith(EMA));
+            ModuleState.load(module, c.tensors(), hasEma ? EMA : MODEL, file);
+        }
+    }
+
+    /** The metadata of a model or checkpoint file, after checking its format and kind. */
+    public static Map<String, String> metadata(Path file, String expectedKind) {
+        Map<String, String> meta = SafetensorsHeader.read(file).metadata();
+        requireKind(file, meta, expectedKind);
+        return meta;
+    }
+
+    /** The kind stored in a model or checkpoint file. */
+    public static String kindOf(Path file) {
+        String kind = SafetensorsHeader.read(file).metadata().get(KEY_KIND);
+        if (kind == null) {
+            throw new CheckpointException(file, "not a tbcm4j model file (no kind in its metadata)");
+        }
+        return kind;
+    }
+
+    /** The metadata every model file and checkpoint starts with. */
+    public static Map<String, String> metadata(String kind, Object config) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(KEY_FORMAT, FORMAT);
+        meta.put(KEY_KIND, kind);
+        meta.put(KEY_CONFIG, Json.write(config));
+        return meta;
+    }
+
+    /** Parses a JSON metadata value, naming the file and key on failure. */
+    public static <T> T parse(Path file, String json, Class<T> type, String key) {
+        if (json == null) {
+            throw new CheckpointException(file, "metadata lacks '" + key + "'");
+        }
+        try {
+            return Json.JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(file, "metadata '" + key + "' is invalid (" + e.getOriginalMessage() + ")");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file, "metadata '" + key + "' is invalid (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Refuses a file of another format or kind. */
+    public static void requireKind(Path file, Map<String, String> meta, String expectedKind) {
+        if (!FORMAT.equals(meta.get(KEY_FORMAT))) {
+            throw new CheckpointException(file, "not a tbcm4j model or checkpoint (format " + meta.get(KEY_FORMAT) + ")");
+        }
+        String kind = meta.get(KEY_KIND);
+        if (!expectedKind.equals(kind)) {
+            throw new CheckpointException(file, "holds a " + kind + " model where a " + expectedKind + " is expected");
+        }
+    }
+}
