@@ -15,6 +15,9 @@ public record AutoencoderRunConfig(String name, long seed, AutoencoderConfig mod
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
         }
+        if (training != null) {
+            training.requireBatchSize();
+        }
         if (!(klWeight >= 0)) {
             throw new IllegalArgumentException("kl_weight must be at least 0, got " + klWeight);
         }

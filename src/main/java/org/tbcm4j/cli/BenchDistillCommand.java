@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
@@ -57,7 +58,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoRunConfig demo = Configs.load(Home.resolve(demoConfig), DemoRunConfig.class);
         Path cfgPath = Home.resolve(config).toAbsolutePath();
-        Configs.load(cfgPath, DistillRunConfig.class);
+        DistillConfig distill = Configs.load(cfgPath, DistillConfig.class);
         Map<String, Map<String, Object>> arms = new LinkedHashMap<>();
         for (String arm : new String[] {"trajectory", "data"}) {
             List<String> args = new ArrayList<>(List.of("distill", "--config", cfgPath.toString(), "--pairs", arm,
@@ -76,7 +77,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
             List<double[]> throughput = MetricsTable.read(dir.metrics()).column("pairs_per_s");
             double loopSeconds = elapsed.get(elapsed.size() - 1)[1];
             double stepsDone = elapsed.get(elapsed.size() - 1)[0];
-            double pairsPerStep = Configs.load(cfgPath, DistillRunConfig.class).training().batchSize();
+            double pairsPerStep = distill.pairsPerIteration();
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("steps", (long) stepsDone);
             a.put("pairs_per_step", (long) pairsPerStep);
@@ -97,7 +98,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
                     StudentGenerator g = new StudentGenerator(student, k, demo.student().intermediate(),
                             demo.student().cfg(), demo.seed());
                     GeneratedSet set = GeneratedSet.generate(g, ae, cls, samples, FashionMnist.NUM_CLASSES, demo.seed(),
-                            250, SampleCommand.latentShape(ae), root);
+                            250, ae.latentShape(), root);
                     Metrics m = set.score(ref, demo.seed());
                     arms.get(arm).put("fd_" + k + "step", m.fd());
                     arms.get(arm).put("kid_" + k + "step", m.kid());

@@ -14,6 +14,9 @@ public record ClassifierRunConfig(String name, long seed, ClassifierConfig model
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
         }
+        if (training != null) {
+            training.requireBatchSize();
+        }
         if (maxShift < 0 || maxShift > 8) {
             throw new IllegalArgumentException("max_shift must be between 0 and 8, got " + maxShift);
         }

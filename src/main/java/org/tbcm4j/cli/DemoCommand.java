@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
@@ -49,12 +51,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "configs/demo.yaml", description = "Demo config (default: ${DEFAULT-VALUE}).")
     String config;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key of the demo's distillation "
+            + "config, e.g. --set training.steps=100 (repeatable).")
+    List<String> sets = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         DemoRunConfig demo = Configs.load(Home.resolve(config), DemoRunConfig.class);
-        DistillRunConfig distill = Configs.load(Home.resolve(quick ? demo.quickDistill() : demo.distill()),
-                DistillRunConfig.class).withPairs("trajectory");
+        DistillConfig distill = Configs.load(Home.resolve(quick ? demo.quickDistill() : demo.distill()),
+                DistillConfig.class, sets).withPairs("trajectory");
         int samples = quick ? demo.quickSamples() : demo.samples();
         RunDirectory runDir = new RunDirectory(out.resolve("distill"));
         Files.createDirectories(out);
@@ -65,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<String[]> grids = new ArrayList<>();
         try (NDManager root = Backend.newManager()) {
             System.out.println("distilling the shipped teacher image-free (" + (quick ? "quick" : "full") + " config: "
-                    + distill.training().steps() + " steps of " + distill.training().batchSize() + " trajectory pairs)");
+                    + distill.training().steps() + " steps of " + distill.pairsPerIteration() + " trajectory pairs)");
             Distillation.Outcome d = Distillation.run(distill, runDir, Path.of("/nonexistent-no-dataset-needed"),
                     runDir.hasCheckpoint(), 0, root);
             distillation.put("pairs", "trajectory");
@@ -93,9 +99,9 @@ public final class DemoCommand implements Callable<Integer> {
             for (Entry e : lineUp) {
                 LatentGenerator g = e.generator();
                 GeneratedSet set = GeneratedSet.generate(g, ae, cls, samples, FashionMnist.NUM_CLASSES, demo.seed(), 250,
-                        SampleCommand.latentShape(ae), root);
+                        ae.latentShape(), root);
                 Metrics m = set.score(ref, demo.seed());
-                Map<String, Object> json = EvalCommand.jsonObject(g, set, m, e.steps(), e.cfg());
+                Map<String, Object> json = m.toJson(g, set.seconds(), e.steps(), e.cfg());
                 json.put("name", e.name());
                 generators.add(json);
                 table.add(HtmlReport.row(g.describe(), String.valueOf(g.evaluationsPerSample()),

@@ -3,6 +3,8 @@ package org.tbcm4j.cli;
 import ai.djl.ndarray.NDManager;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.util.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,7 @@ public final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DistillRunConfig cfg = options.loadConfig("configs/distill.yaml", DistillRunConfig.class, DistillRunConfig::name);
+        DistillConfig cfg = options.loadConfig("configs/distill.yaml", DistillConfig.class, DistillConfig::name);
         if (pairs != null) {
             cfg = cfg.withPairs(pairs);
         }

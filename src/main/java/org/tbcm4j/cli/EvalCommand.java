@@ -40,7 +40,7 @@ public final class EvalCommand implements Callable<Integer> {
             Metrics m = set.score(scorer.reference(), generation.seed);
             print(generator, set, m);
             if (json) {
-                System.out.println(Json.write(jsonObject(generator, set, m, generation.steps, generation.cfg)));
+                System.out.println(Json.write(m.toJson(generator, set.seconds(), generation.steps, generation.cfg)));
             }
         }
         return 0;
@@ -57,23 +57,5 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-30s %.4f%n", "precision (k = 3)", m.precision());
         System.out.printf(Locale.ROOT, "%-30s %.4f%n", "recall (k = 3)", m.recall());
         System.out.printf(Locale.ROOT, "%-30s %.4f%n", "class accuracy", m.classAccuracy());
-    }
-
-    /** The keys of {@code eval --json}, shared with the demo's metrics.json. */
-    static Map<String, Object> jsonObject(LatentGenerator generator, GeneratedSet set, Metrics m, int steps, double cfg) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("fd", m.fd());
-        o.put("kid", m.kid());
-        o.put("kid_std", m.kidStd());
-        o.put("precision", m.precision());
-        o.put("recall", m.recall());
-        o.put("class_accuracy", m.classAccuracy());
-        o.put("samples", m.samples());
-        o.put("steps", steps);
-        o.put("cfg", cfg);
-        o.put("generator", generator.describe());
-        o.put("network_evaluations_per_sample", generator.evaluationsPerSample());
-        o.put("generation_seconds", set.seconds());
-        return o;
     }
 }

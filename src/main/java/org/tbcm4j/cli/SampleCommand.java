@@ -47,7 +47,7 @@ public final class SampleCommand implements Callable<Integer> {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
             LatentGenerator generator = generation.generator(ae, root);
             GeneratedSet set = GeneratedSet.generate(generator, ae, null, FashionMnist.NUM_CLASSES * perClass,
-                    FashionMnist.NUM_CLASSES, generation.seed, generation.batch, latentShape(ae), root);
+                    FashionMnist.NUM_CLASSES, generation.seed, generation.batch, ae.latentShape(), root);
             float[] all = set.gridByClass(FashionMnist.NUM_CLASSES, perClass);
             float[] chosen = new float[rows.length * perClass * 784];
             for (int r = 0; r < rows.length; r++) {
@@ -58,9 +58,5 @@ public final class SampleCommand implements Callable<Integer> {
                     generator.describe(), set.seconds());
         }
         return 0;
-    }
-
-    static long[] latentShape(Autoencoder ae) {
-        return new long[] {ae.config().latentChannels(), ae.config().latentSize(), ae.config().latentSize()};
     }
 }

@@ -41,6 +41,6 @@ public final class ScoringOptions {
     GeneratedSet generate(LatentGenerator generator, Autoencoder ae, Scorer scorer, long seed, int batch,
             NDManager root) {
         return GeneratedSet.generate(generator, ae, scorer.classifier(), samples, FashionMnist.NUM_CLASSES, seed, batch,
-                SampleCommand.latentShape(ae), root);
+                ae.latentShape(), root);
     }
 }

@@ -17,6 +17,9 @@ public record TeacherRunConfig(String name, long seed, String autoencoder, DiTCo
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
         }
+        if (training != null) {
+            training.requireBatchSize();
+        }
         if (autoencoder == null || autoencoder.isBlank()) {
             throw new IllegalArgumentException("autoencoder (a model file) is required");
         }

@@ -40,9 +40,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             Classifier ema = new Classifier(cfg.model());
             ema.initialize(root, DataType.FLOAT32, cfg.seed());
             dir.prepare(options.resume);
-            RunConfigFile.save(dir, resolved);
+            dir.saveConfig(resolved);
             TrainLoop.Outcome out = new TrainLoop(dir, KIND, cfg.model(), training, cfg.seed()).run(model, ema,
-                    new ClassifierTask(model, train, test, training.batchSize(), cfg.maxShift(), cfg.seed()),
+                    new ClassifierTask(model, train, test, training.requireBatchSize(), cfg.maxShift(), cfg.seed()),
                     options.resume, options.stopAfter, root);
             System.out.printf(Locale.ROOT, "trained steps %d-%d in %.0f s (%d skipped)%n", out.firstStep(), out.lastStep(),
                     out.seconds(), out.skippedSteps());

@@ -1,6 +1,9 @@
 package org.tbcm4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.train.RunDirectory;
@@ -13,6 +16,11 @@ public final class TrainOptions {
     @Option(names = "--config", description = "YAML run config (default: configs/<command's model>.yaml, e.g. "
             + "configs/teacher.yaml for train-teacher).")
     String config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set "
+            + "training.steps=30 --set loss.final_r=0.5 (repeatable; checked against the config's keys and types; "
+            + "the run's config.yaml records the result).")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--name", description = "Run name: outputs go to <runs>/<name> (default: the config's name).")
     String name;
@@ -37,14 +45,17 @@ public final class TrainOptions {
         return data != null ? data : FashionMnist.DEFAULT_DIR;
     }
 
-    /** The config to use: the run's saved one when resuming, else --config (or the command's default). */
-    <T> T loadConfig(String defaultConfig, Class<T> type, java.util.function.Function<T, String> nameOf) {
+    /**
+     * The config to use, with --set applied: the run's saved one when resuming, else --config (or the
+     * command's default).
+     */
+    <T> T loadConfig(String defaultConfig, Class<T> type, Function<T, String> nameOf) {
+        Path file = Home.resolve(config != null ? config : defaultConfig);
         if (resume) {
-            RunDirectory dir = new RunDirectory(runs.resolve(name != null ? name
-                    : nameOf.apply(Configs.load(Home.resolve(config != null ? config : defaultConfig), type))));
-            return Configs.load(dir.config(), type);
+            String run = name != null ? name : nameOf.apply(Configs.load(file, type, sets));
+            return Configs.load(new RunDirectory(runs.resolve(run)).config(), type, sets);
         }
-        return Configs.load(Home.resolve(config != null ? config : defaultConfig), type);
+        return Configs.load(file, type, sets);
     }
 
     RunDirectory runDirectory(String configName) {

@@ -38,7 +38,7 @@ public final class TrainTeacherCommand implements Callable<Integer> {
             Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
             ModelFiles.requireLatentFit(ae, cfg.model(), aeFile, dir.config());
             dir.prepare(options.resume);
-            RunConfigFile.save(dir, resolved);
+            dir.saveConfig(resolved);
             long t0 = System.nanoTime();
             EncodedLatents latents = EncodedLatents.encode(ae,
                     FashionMnist.load(options.dataDir(), FashionMnist.Split.TRAIN), root);
@@ -49,7 +49,7 @@ public final class TrainTeacherCommand implements Callable<Integer> {
             DiT ema = new DiT(cfg.model());
             ema.initialize(root, DataType.FLOAT32, cfg.seed());
             System.out.printf(Locale.ROOT, "teacher: %.2f M parameters%n", model.parameterCount() / 1e6);
-            TeacherTask task = new TeacherTask(model, latents, training.batchSize(), cfg.classDropout(), cfg.logitMean(),
+            TeacherTask task = new TeacherTask(model, latents, training.requireBatchSize(), cfg.classDropout(), cfg.logitMean(),
                     cfg.logitStd(), cfg.seed());
             TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.TEACHER, cfg.model(), training, cfg.seed())
                     .run(model, ema, task, options.resume, options.stopAfter, root);

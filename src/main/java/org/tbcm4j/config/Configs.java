@@ -2,11 +2,14 @@ package org.tbcm4j.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tbcm4j.util.Json;
@@ -18,8 +21,21 @@ public final class Configs {
     private static final Pattern MISSING_CREATOR_PROPERTY = Pattern.compile("^Missing creator property '([^']+)'");
 
     public static <T> T load(Path file, Class<T> type) {
+        return load(file, type, List.of());
+    }
+
+    /**
+     * Reads the config, applies {@code --set key=value} overrides (checked against {@code type}, see
+     * {@link ConfigOverrides}), then binds it; every failure is one line naming the file or the override.
+     */
+    public static <T> T load(Path file, Class<T> type, List<String> overrides) {
         try {
-            return Json.YAML.readValue(Files.readString(file), type);
+            JsonNode tree = Json.YAML.readTree(Files.readString(file));
+            if (!(tree instanceof ObjectNode document)) {
+                throw new ConfigException(file + ": not a YAML mapping of config keys");
+            }
+            ConfigOverrides.apply(document, overrides, type);
+            return Json.YAML.treeToValue(document, type);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such config file");
         } catch (UnrecognizedPropertyException e) {

@@ -26,6 +26,10 @@ public final class BatchOrder {
         this.batchesPerEpoch = size / batchSize;
     }
 
+    public int batchSize() {
+        return batchSize;
+    }
+
     public int batchesPerEpoch() {
         return batchesPerEpoch;
     }

@@ -10,50 +10,51 @@ import org.tbcm4j.trigflow.TrigFlowModel;
 
 /**
  * The continuous-time consistency loss of sCM as TBCM's train_tbcm.py computes it (tbcm-method.md §2.2
- * steps 6–10). With F⁻ and J the student's value and JVP at (x_t/σ_d, t) along (cos t·sin t·v/σ_d,
- * cos t·sin t), taken without gradient:
- * g = −cos²t·(σ_d·F⁻ − v) − r·(sin t·cos t·x_t + σ_d·J), normalised per sample to g/(‖g‖₂ + c);
- * then, with F and logvar from an ordinary forward pass,
- * ℓ = e^(−logvar)·(F − F⁻ − g)²/(σ_d·tan t) + logvar, masked, and averaged over all elements (masked
- * ones stay in the denominator). At the current weights F − F⁻ = 0, so the gradient pushes F along g.
+ * steps 6–10), for pairs (x_t, t, v) with v = dx_t/dt the teacher's guided velocity:
+ * <pre>
+ *   F⁻, J = F and its JVP at (x_t/σ_d, t) along (cos t·sin t·v/σ_d, cos t·sin t)    (no gradient)
+ *   g     = −cos²t·(σ_d·F⁻ − v) − r·(sin t·cos t·x_t + σ_d·J),   ĝ = g/(‖g‖₂ + c) per sample
+ *   ℓ     = e^(−logvar)·(F − F⁻ − ĝ)²/(σ_d·tan t) + logvar,   masked, mean over all elements
+ * </pre>
+ * Masked pairs stay in the mean's denominator. At the current weights F − F⁻ = 0, so the gradient
+ * pushes F along ĝ.
  */
 public final class ConsistencyLoss {
     /** The loss to backpropagate and detached figures to log. */
     public record Result(NDArray loss, NDArray lossWithoutLogvar, NDArray tangentNorm) {}
 
+    /** The stop-gradient part: F⁻, the normalised direction ĝ, and ‖g‖ per sample. */
+    record Target(NDArray fMinus, NDArray direction, NDArray gNorm) {}
+
     private ConsistencyLoss() {}
 
-    /** Call inside a GradientCollector; the JVP itself runs with grad mode off. */
+    /** Call inside a GradientCollector; the target is computed with grad mode off. */
     public static Result compute(Student student, PairBatch p, double r, double c) {
+        TrigFlowModel f = student.trigFlow(p.classes(), p.guidance());
+        Target target = NoGrad.call(() -> target(f, p, r, c));
+        NDArray fTheta = f.predictAt(Dual.of(p.xt()), Dual.of(p.t())).value();
+        NDArray tb = TrigFlow.perSample(p.t(), p.xt());
+        NDArray weight = Scalars.pow(Scalars.mul(tb.tan(), TrigFlow.SIGMA_D), -1.0);
+        NDArray logvar = TrigFlow.perSample(student.logvar(p.t(), p.guidance()), fTheta);
+        NDArray mask = TrigFlow.perSample(p.mask(), fTheta);
+        NDArray squared = fTheta.sub(target.fMinus()).sub(target.direction()).square();
+        NDArray loss = weight.mul(logvar.neg().exp()).mul(squared).add(logvar).mul(mask).mean();
+        NDArray plain = NoGrad.call(() -> weight.mul(squared).mul(mask).mean());
+        return new Result(loss, plain, NoGrad.call(() -> target.gNorm().mean()));
+    }
+
+    /** Steps 6, 8 and 9: F⁻ and J = sin t·cos t·dF/dt along the teacher's ODE, then ĝ. Call without grad. */
+    static Target target(TrigFlowModel f, PairBatch p, double r, double c) {
         double s = TrigFlow.SIGMA_D;
         NDArray tb = TrigFlow.perSample(p.t(), p.xt());
         NDArray cos = tb.cos();
         NDArray sin = tb.sin();
-        NDArray xIn = Scalars.div(p.xt(), s);
-        TrigFlowModel f = student.trigFlow(p.classes(), p.guidance());
-        // Step 6: F⁻ and J = sin t·cos t·dF/dt along the teacher's ODE, as a stop-gradient target.
-        NDArray dxIn = Scalars.div(p.v().mul(cos).mul(sin), s);
         NDArray dt = p.t().cos().mul(p.t().sin());
-        Dual jvp = NoGrad.call(() -> f.predict(Dual.of(xIn, dxIn), Dual.of(p.t(), dt)));
+        Dual jvp = f.predictAt(Dual.of(p.xt(), p.v().mul(cos).mul(sin)), Dual.of(p.t(), dt));
         NDArray fMinus = jvp.value();
-        NDArray j = jvp.tangent();
-        // Step 8: the target direction; step 9: tangent normalisation over each sample's C·H·W values.
-        NDArray g = NoGrad.call(() -> {
-            NDArray first = cos.square().mul(Scalars.mul(fMinus, s).sub(p.v())).neg();
-            NDArray second = Scalars.mul(sin.mul(cos).mul(p.xt()).add(Scalars.mul(j, s)), r);
-            return first.sub(second);
-        });
-        NDArray gNorm = NoGrad.call(() -> g.square().reshape(p.size(), -1).sum(new int[] {1}).sqrt());
-        NDArray gUnit = NoGrad.call(() -> g.div(Scalars.add(TrigFlow.perSample(gNorm, g), c)));
-        // Step 10: an ordinary forward pass with autograd, and the weighted, masked mean.
-        NDArray fTheta = f.predict(Dual.of(xIn), Dual.of(p.t())).value();
-        NDArray logvar = TrigFlow.perSample(student.logvar(p.t(), p.guidance()), fTheta);
-        NDArray weight = Scalars.pow(Scalars.mul(tb.tan(), s), -1.0);
-        NDArray squared = fTheta.sub(fMinus).sub(gUnit).square();
-        NDArray mask = TrigFlow.perSample(p.mask(), fTheta);
-        NDArray perElement = weight.mul(logvar.neg().exp()).mul(squared).add(logvar);
-        NDArray loss = perElement.mul(mask).mean();
-        NDArray plain = NoGrad.call(() -> weight.mul(squared).mul(mask).mean());
-        return new Result(loss, plain, NoGrad.call(gNorm::mean));
+        NDArray g = cos.square().mul(Scalars.mul(fMinus, s).sub(p.v())).neg()
+                .sub(Scalars.mul(sin.mul(cos).mul(p.xt()).add(Scalars.mul(jvp.tangent(), s)), r));
+        NDArray gNorm = g.square().reshape(p.size(), -1).sum(new int[] {1}).sqrt();
+        return new Target(fMinus, g.div(Scalars.add(TrigFlow.perSample(gNorm, g), c)), gNorm);
     }
 }

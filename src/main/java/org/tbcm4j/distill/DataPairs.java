@@ -9,8 +9,8 @@ import org.tbcm4j.data.BatchOrder;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.model.Guidance;
-import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
@@ -31,16 +31,13 @@ public final class DataPairs implements PairSource {
     private final int pairs;
     private final double pMean;
     private final double pStd;
-    private final double[] guidanceScales;
+    private final GuidanceScales guidanceScales;
     private final long seed;
 
     public DataPairs(DiT teacher, Autoencoder autoencoder, LabeledImages images, int pairs, double pMean, double pStd,
-            double[] guidanceScales, long seed) {
+            GuidanceScales guidanceScales, long seed) {
         if (!(pStd > 0)) {
-            throw new IllegalArgumentException("data.p_std must be positive, got " + pStd);
-        }
-        if (guidanceScales.length == 0) {
-            throw new IllegalArgumentException("guidance_scales must not be empty");
+            throw new IllegalArgumentException("data_pairs.p_std must be positive, got " + pStd);
         }
         this.teacher = teacher;
         this.autoencoder = autoencoder;
@@ -49,7 +46,7 @@ public final class DataPairs implements PairSource {
         this.pairs = pairs;
         this.pMean = pMean;
         this.pStd = pStd;
-        this.guidanceScales = guidanceScales.clone();
+        this.guidanceScales = guidanceScales;
         this.seed = seed;
     }
 
@@ -79,15 +76,14 @@ public final class DataPairs implements PairSource {
         double[] w = new double[pairs];
         for (int i = 0; i < pairs; i++) {
             t[i] = Math.atan(Math.exp(pMean + pStd * rng.gaussian()) / TrigFlow.SIGMA_D);
-            w[i] = guidanceScales[rng.nextInt(guidanceScales.length)];
+            w[i] = guidanceScales.draw(rng);
         }
         NDArray tArr = Tensors.float32(m, t);
         NDArray scales = Tensors.float32(m, w);
         NDArray z = Tensors.normal(m, rng, x0.getShape(), DataType.FLOAT32, TrigFlow.SIGMA_D);
         NDArray xt = TrigFlow.noise(x0, z, tArr);
         NDArray classes = images.labels(m, idx);
-        NDArray v = Scalars.mul(Guidance.trigFlow(teacher, classes, scales)
-                .predict(Dual.of(Scalars.div(xt, TrigFlow.SIGMA_D)), Dual.of(tArr)).value(), TrigFlow.SIGMA_D);
+        NDArray v = Guidance.trigFlow(teacher, classes, scales).velocity(xt, tArr);
         NDArray mask = m.ones(new Shape(pairs), DataType.FLOAT32);
         return new PairBatch(xt, tArr, v, classes, scales, mask, 2L * pairs, 0);
     }

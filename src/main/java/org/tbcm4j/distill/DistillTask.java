@@ -39,6 +39,11 @@ public final class DistillTask implements TrainingTask {
     }
 
     @Override
+    public int examplesPerStep() {
+        return source.pairsPerIteration();
+    }
+
+    @Override
     public List<String> metricNames() {
         return List.of("loss", "loss_without_logvar", "g_norm", "r", "dropped_prompts", "teacher_evaluations_per_pair");
     }

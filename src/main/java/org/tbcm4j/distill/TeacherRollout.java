@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.Guidance;
-import org.tbcm4j.nn.Dual;
-import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.trigflow.TrigFlowModel;
@@ -35,7 +33,7 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
         NDArray t = column(m, times, 0);
         for (int i = 0; i < times[0].length - 1; i++) {
             NDArray next = column(m, times, i + 1);
-            NDArray v = velocity(model, x, t);
+            NDArray v = model.velocity(x, t);
             points.add(x);
             velocities.add(v);
             x = step(x, v, t, next);
@@ -65,14 +63,10 @@ public record TeacherRollout(List<NDArray> points, List<NDArray> velocities, dou
         NDArray t = column(m, times, from);
         for (int i = from; i < times[0].length - 1; i++) {
             NDArray next = column(m, times, i + 1);
-            x = step(x, velocity(model, x, t), t, next);
+            x = step(x, model.velocity(x, t), t, next);
             t = next;
         }
         return x;
-    }
-
-    private static NDArray velocity(TrigFlowModel model, NDArray x, NDArray t) {
-        return Scalars.mul(model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(t)).value(), TrigFlow.SIGMA_D);
     }
 
     /** One first-order TrigFlow step from times t to next, both [P]. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.ReferenceRoute;
@@ -24,23 +25,20 @@ public final class TrajectoryPairs implements PairSource {
     private final DiT teacher;
     private final ReferenceRoute route;
     private final int prompts;
-    private final double[] guidanceScales;
+    private final GuidanceScales guidanceScales;
     private final DegenerateFilter filter;
     private final long[] latentShape;
     private final long seed;
 
-    public TrajectoryPairs(DiT teacher, ReferenceRoute route, int prompts, double[] guidanceScales,
+    public TrajectoryPairs(DiT teacher, ReferenceRoute route, int prompts, GuidanceScales guidanceScales,
             DegenerateFilter filter, long seed) {
         if (prompts < 1) {
             throw new IllegalArgumentException("prompts_per_iteration must be at least 1, got " + prompts);
         }
-        if (guidanceScales.length == 0) {
-            throw new IllegalArgumentException("guidance_scales must not be empty");
-        }
         this.teacher = teacher;
         this.route = route;
         this.prompts = prompts;
-        this.guidanceScales = guidanceScales.clone();
+        this.guidanceScales = guidanceScales;
         this.filter = filter;
         this.latentShape = new long[] {teacher.config().channels(), teacher.config().imageSize(),
             teacher.config().imageSize()};
@@ -99,7 +97,7 @@ public final class TrajectoryPairs implements PairSource {
         double[][] times = new double[prompts][];
         for (int p = 0; p < prompts; p++) {
             classes[p] = rng.nextInt(teacher.config().numClasses());
-            w[p] = guidanceScales[rng.nextInt(guidanceScales.length)];
+            w[p] = guidanceScales.draw(rng);
             times[p] = route.jittered(rng.fork());
         }
         NDArray classIds = Tensors.classIds(m, classes);

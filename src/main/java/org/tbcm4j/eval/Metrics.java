@@ -1,5 +1,9 @@
 package org.tbcm4j.eval;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tbcm4j.model.LatentGenerator;
+
 /**
  * Every evaluation metric of one set of generated samples, all measured in the features of our own
  * Fashion-MNIST classifier against the real test split: FD (Fréchet distance in classifier features),
@@ -38,5 +42,26 @@ public record Metrics(double fd, double kid, double kidStd, double precision, do
             float[][] referenceFeatures, long seed) {
         return compute(FeatureRows.toDouble(generatedFeatures), ClassAccuracy.predictedClasses(generatedLogits),
                 requestedClasses, FeatureRows.toDouble(referenceFeatures), seed);
+    }
+
+    /**
+     * The metrics with what produced them, as one JSON object: the keys of {@code eval --json} and of the
+     * demo's metrics.json.
+     */
+    public Map<String, Object> toJson(LatentGenerator generator, double generationSeconds, int steps, double cfg) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fd", fd);
+        o.put("kid", kid);
+        o.put("kid_std", kidStd);
+        o.put("precision", precision);
+        o.put("recall", recall);
+        o.put("class_accuracy", classAccuracy);
+        o.put("samples", samples);
+        o.put("steps", steps);
+        o.put("cfg", cfg);
+        o.put("generator", generator.describe());
+        o.put("network_evaluations_per_sample", generator.evaluationsPerSample());
+        o.put("generation_seconds", generationSeconds);
+        return o;
     }
 }

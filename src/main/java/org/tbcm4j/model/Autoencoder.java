@@ -64,6 +64,11 @@ public final class Autoencoder extends Module {
         latentScale = buffer("latent_scale", Init.ones(), 1);
     }
 
+    /** The shape of one latent, [channels, size, size]. */
+    public long[] latentShape() {
+        return new long[] {config.latentChannels(), config.latentSize(), config.latentSize()};
+    }
+
     public AutoencoderConfig config() {
         return config;
     }

@@ -3,12 +3,14 @@ package org.tbcm4j.model;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.tbcm4j.nn.Arith;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.ShapeOps;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.FlowModel;
 import org.tbcm4j.trigflow.FlowToTrigFlow;
+import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.trigflow.TrigFlowModel;
 
 /**
@@ -27,39 +29,32 @@ public final class Guidance {
 
     /** Guidance with a scale per sample, w [B] (each TBCM prompt draws its own). */
     public static TrigFlowModel trigFlow(DiT dit, NDArray classes, NDArray w) {
-        NDArray nulls = nullClasses(classes, dit.nullClass());
-        NDArray both = classes.concat(nulls, 0);
-        FlowModel flow = (x, tau) -> {
-            Dual v = dit.forward(ShapeOps.concat(List.of(x, x), 0), ShapeOps.concat(List.of(tau, tau), 0), both);
-            List<Dual> halves = ShapeOps.split(v, 2, 0);
-            Dual difference = Arith.sub(halves.get(0), halves.get(1));
-            Dual scale = Dual.of(org.tbcm4j.trigflow.TrigFlow.perSample(w, difference.value()));
-            return Arith.add(halves.get(1), Arith.mul(difference, scale));
-        };
-        return FlowToTrigFlow.wrap(flow);
+        return FlowToTrigFlow.wrap(guided(dit, classes,
+                difference -> Arith.mul(difference, Dual.of(TrigFlow.perSample(w, difference.value())))));
     }
 
     /** The guided flow velocity for classes [B]. */
     public static FlowModel flow(DiT dit, NDArray classes, double w) {
-        if (!(w >= 0) || !Double.isFinite(w)) {
-            throw new IllegalArgumentException("the guidance scale must be at least 0, got " + w);
-        }
-        long batch = classes.getShape().get(0);
-        NDArray nulls = nullClasses(classes, dit.nullClass());
+        GuidanceScales.check("the guidance scale", w);
         if (w == 1.0) {
             return (x, tau) -> dit.forward(x, tau, classes);
         }
         if (w == 0.0) {
+            NDArray nulls = nullClasses(classes, dit.nullClass());
             return (x, tau) -> dit.forward(x, tau, nulls);
         }
-        NDArray both = classes.concat(nulls, 0);
+        return guided(dit, classes, difference -> Arith.scale(difference, w));
+    }
+
+    /** v_null + w·(v_class − v_null), both halves in one batch; {@code timesW} multiplies by w. */
+    private static FlowModel guided(DiT dit, NDArray classes, UnaryOperator<Dual> timesW) {
+        NDArray both = classes.concat(nullClasses(classes, dit.nullClass()), 0);
         return (x, tau) -> {
             Dual v = dit.forward(ShapeOps.concat(List.of(x, x), 0), ShapeOps.concat(List.of(tau, tau), 0), both);
             List<Dual> halves = ShapeOps.split(v, 2, 0);
             Dual conditional = halves.get(0);
             Dual unconditional = halves.get(1);
-            assert conditional.shape().get(0) == batch;
-            return Arith.add(unconditional, Arith.scale(Arith.sub(conditional, unconditional), w));
+            return Arith.add(unconditional, timesW.apply(Arith.sub(conditional, unconditional)));
         };
     }
 

@@ -24,9 +24,7 @@ public final class StudentGenerator implements LatentGenerator {
     private final long seed;
 
     public StudentGenerator(Student student, int steps, double intermediate, double guidance, long seed) {
-        if (!(guidance >= 0) || !Double.isFinite(guidance)) {
-            throw new IllegalArgumentException("--cfg must be at least 0, got " + guidance);
-        }
+        GuidanceScales.check("the guidance scale", guidance);
         this.student = student;
         this.steps = steps;
         this.guidance = guidance;

@@ -22,9 +22,7 @@ public final class TeacherGenerator implements LatentGenerator {
         this.steps = steps;
         this.guidance = guidance;
         this.times = TeacherSchedule.times(steps, shift);
-        if (!(guidance >= 0) || !Double.isFinite(guidance)) {
-            throw new IllegalArgumentException("--cfg must be at least 0, got " + guidance);
-        }
+        GuidanceScales.check("the guidance scale", guidance);
     }
 
     @Override

@@ -36,6 +36,11 @@ public final class AutoencoderTask implements TrainingTask {
     }
 
     @Override
+    public int examplesPerStep() {
+        return order.batchSize();
+    }
+
+    @Override
     public List<String> metricNames() {
         return List.of("loss", "reconstruction_mse", "kl");
     }

@@ -34,6 +34,11 @@ public final class ClassifierTask implements TrainingTask {
     }
 
     @Override
+    public int examplesPerStep() {
+        return order.batchSize();
+    }
+
+    @Override
     public List<String> metricNames() {
         return List.of("loss", "train_accuracy");
     }

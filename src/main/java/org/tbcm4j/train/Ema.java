@@ -10,6 +10,8 @@ import org.tbcm4j.nn.Scalars;
 /**
  * An exponential moving average of a model's weights, kept in a second module of the same shape:
  * ema ← d·ema + (1 − d)·θ, with d warmed up as min(decay, (1 + n)/(10 + n)) over the first updates.
+ * Buffers (fixed tensors such as positional tables) are copied, not averaged: in float32,
+ * d·a + (1 − d)·a drifts away from a over thousands of updates.
  */
 public final class Ema {
     private final Module model;
@@ -37,7 +39,11 @@ public final class Ema {
             scope.suppressNotUsedWarning();
             model.parameters().forEach((name, p) -> {
                 NDArray target = mine.get(name).array();
-                Scalars.muli(target, d).addi(Scalars.mul(p.array(), 1 - d));
+                if (p.trainable()) {
+                    Scalars.muli(target, d).addi(Scalars.mul(p.array(), 1 - d));
+                } else {
+                    target.muli(0).addi(p.array());
+                }
             });
         }
     }

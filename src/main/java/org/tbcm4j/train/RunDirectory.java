@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.tbcm4j.util.Json;
 import org.tbcm4j.util.TempFiles;
 
 /**
@@ -69,6 +70,41 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + root, e);
         }
+    }
+
+    /** Saves the run's resolved config as config.yaml. */
+    public void saveConfig(Object config) {
+        try {
+            writeAtomically(config(), Json.YAML.writeValueAsString(config));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the run config", e);
+        }
+    }
+
+    /** A run's cost over all its invocations (an interrupted run resumed later). */
+    public record Totals(double seconds, long peakResidentBytes) {}
+
+    /**
+     * Adds this invocation's wall time and peak memory to the run's totals in summary.json (seconds
+     * add up, the peak is the largest; a fresh run starts from zero) and returns the new totals.
+     */
+    public Totals addToTotals(boolean resume, double seconds, long peakResidentBytes) {
+        Path file = file("summary.json");
+        double previousSeconds = 0;
+        long previousPeak = 0;
+        if (resume && Files.exists(file)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode json = Json.JSON.readTree(file.toFile());
+                previousSeconds = json.path("seconds").asDouble(0);
+                previousPeak = json.path("peak_resident_bytes").asLong(0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        Totals totals = new Totals(previousSeconds + seconds, Math.max(previousPeak, peakResidentBytes));
+        writeAtomically(file, Json.write(java.util.Map.of("seconds", totals.seconds(),
+                "peak_resident_bytes", totals.peakResidentBytes())));
+        return totals;
     }
 
     /** Writes a small text file atomically (temporary file, then rename). */

@@ -39,6 +39,11 @@ public final class TeacherTask implements TrainingTask {
     }
 
     @Override
+    public int examplesPerStep() {
+        return order.batchSize();
+    }
+
+    @Override
     public List<String> metricNames() {
         return List.of("loss");
     }

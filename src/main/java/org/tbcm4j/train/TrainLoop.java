@@ -1,12 +1,11 @@
 package org.tbcm4j.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.nn.AdamW;
@@ -14,9 +13,10 @@ import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.StepScope;
 
 /**
- * The training loop shared by every model: one StepScope and GradientCollector per step, AdamW (a
- * non-finite step is skipped and counted), an optional EMA, averaged metrics in metrics.csv, periodic
- * evaluation, resumable checkpoints, and the final weights exported to model.safetensors.
+ * The training loop shared by every model. Each step: the task's loss in a StepScope and a
+ * GradientCollector, AdamW (a non-finite step is skipped and counted), the EMA. Around the steps, each
+ * concern has one place: {@link MetricWindow} (metrics.csv), the periodic evaluation, snapshots of the
+ * inference weights, resumable checkpoints, and the final weights exported to model.safetensors.
  */
 public final class TrainLoop {
     private final RunDirectory dir;
@@ -50,93 +50,75 @@ public final class TrainLoop {
                     + " but this command keeps no EMA model");
         }
         Ema ema = config.emaDecay() > 0 ? new Ema(model, emaModel, config.emaDecay()) : null;
-        long start = 0;
-        if (resume) {
-            TrainingState state = TrainingCheckpoint.restore(dir.lastCheckpoint(), kind, model,
-                    ema == null ? null : ema.average(), optimizer, root);
-            if (state.seed() != seed) {
-                throw new IllegalArgumentException(dir.lastCheckpoint() + " was trained with seed " + state.seed()
-                        + ", not " + seed);
-            }
-            start = state.step();
-        }
-        List<String> columns = new ArrayList<>(List.of("step"));
-        columns.addAll(task.metricNames());
-        String throughputColumn = task.unit() + "_per_s";
-        columns.addAll(List.of("grad_norm", "lr", "skipped_steps", throughputColumn, "elapsed_s"));
-        columns.addAll(task.evaluationNames());
-        MetricsCsv csv = new MetricsCsv(dir.metrics(), columns);
-        csv.open(start);
+        Module inference = ema == null ? model : ema.average();
+        long start = resume ? restore(model, ema, optimizer, root) : 0;
+        MetricWindow window = new MetricWindow(dir, task, start);
         long end = stopAfter > 0 ? Math.min(stopAfter, config.steps()) : config.steps();
-        Map<String, Double> sums = new LinkedHashMap<>();
-        int window = 0;
-        double windowSeconds = 0;
-        long began = System.nanoTime();
-        double lastLoss = Double.NaN;
-        try (Progress progress = new Progress(kind, config.steps(), start)) {
+        try (Progress progress = new Progress(kind, config.steps(), start, task.unit())) {
             for (long step = start + 1; step <= end; step++) {
                 long t0 = System.nanoTime();
-                AdamW.StepResult result;
-                try (StepScope s = StepScope.open(root)) {
-                    TrainingTask.StepLoss loss;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        loss = task.loss(step, s.manager());
-                        gc.backward(loss.loss());
-                    }
-                    result = optimizer.step();
-                    if (ema != null && !result.skipped()) {
-                        ema.update(optimizer.updates());
-                    }
-                    for (Map.Entry<String, ai.djl.ndarray.NDArray> e : loss.metrics().entrySet()) {
-                        double v = e.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                        sums.merge(e.getKey(), v, Double::sum);
-                        if (e.getKey().equals("loss")) {
-                            lastLoss = v;
-                        }
-                    }
-                }
-                sums.merge("grad_norm", result.gradNorm(), Double::sum);
-                sums.put("lr", result.learningRate());
-                window++;
-                windowSeconds += (System.nanoTime() - t0) / 1e9;
-                double throughput = config.batchSize() / ((System.nanoTime() - t0) / 1e9);
+                StepOutcome done = step(task, step, optimizer, ema, root);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                window.add(done.metrics(), done.update().gradNorm(), done.update().learningRate(), seconds);
                 boolean last = step == end;
-                boolean log = step % config.logEvery() == 0 || last;
                 boolean evaluate = (config.evalEvery() > 0 && step % config.evalEvery() == 0) || step == config.steps();
-                if (log || evaluate) {
-                    Map<String, Double> row = new LinkedHashMap<>();
-                    row.put("step", (double) step);
-                    for (Map.Entry<String, Double> e : sums.entrySet()) {
-                        row.put(e.getKey(), e.getKey().equals("lr") ? e.getValue() : e.getValue() / window);
-                    }
-                    row.put("skipped_steps", (double) optimizer.skippedSteps());
-                    row.put(throughputColumn, config.batchSize() * window / windowSeconds);
-                    row.put("elapsed_s", (System.nanoTime() - began) / 1e9);
-                    if (evaluate) {
-                        try (StepScope s = StepScope.open(root)) {
-                            row.putAll(task.evaluate(step, ema == null ? model : ema.average(), s.manager()));
-                        }
-                    }
-                    csv.append(row);
-                    sums.clear();
-                    window = 0;
-                    windowSeconds = 0;
+                if (step % config.logEvery() == 0 || last || evaluate) {
+                    window.write(step, optimizer.skippedSteps(), evaluate ? evaluate(task, step, inference, root) : Map.of());
                 }
                 if (config.snapshotEvery() > 0 && step % config.snapshotEvery() == 0) {
-                    ModelFile.write(dir.snapshot(step), kind, modelConfig, ema == null ? model : ema.average());
+                    ModelFile.write(dir.snapshot(step), kind, modelConfig, inference);
                 }
                 if (step % config.checkpointEvery() == 0 || last) {
                     TrainingCheckpoint.save(dir.lastCheckpoint(), kind, modelConfig, model,
                             ema == null ? null : ema.average(), optimizer,
                             new TrainingState(step, seed, optimizer.updates(), optimizer.skippedSteps()));
                 }
-                progress.step(String.format(Locale.ROOT, "loss %.4g | %.0f %s/s", lastLoss, throughput, task.unit()));
+                progress.step(done.metrics().getOrDefault("loss", Double.NaN), task.examplesPerStep() / seconds);
             }
         }
         boolean finished = end == config.steps();
         if (finished) {
-            ModelFile.write(dir.model(), kind, modelConfig, ema == null ? model : ema.average());
+            ModelFile.write(dir.model(), kind, modelConfig, inference);
         }
-        return new Outcome(start + 1, end, optimizer.skippedSteps(), (System.nanoTime() - began) / 1e9, finished);
+        return new Outcome(start + 1, end, optimizer.skippedSteps(), window.elapsedSeconds(), finished);
+    }
+
+    /** Restores weights, EMA and optimizer from the last checkpoint; returns its step. */
+    private long restore(Module model, Ema ema, AdamW optimizer, NDManager root) {
+        TrainingState state = TrainingCheckpoint.restore(dir.lastCheckpoint(), kind, model,
+                ema == null ? null : ema.average(), optimizer, root);
+        if (state.seed() != seed) {
+            throw new IllegalArgumentException(dir.lastCheckpoint() + " was trained with seed " + state.seed()
+                    + ", not " + seed);
+        }
+        return state.step();
+    }
+
+    /** A step's metrics as numbers, and what the optimiser did. */
+    private record StepOutcome(Map<String, Double> metrics, AdamW.StepResult update) {}
+
+    private static StepOutcome step(TrainingTask task, long step, AdamW optimizer, Ema ema, NDManager root) {
+        try (StepScope s = StepScope.open(root)) {
+            TrainingTask.StepLoss loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                loss = task.loss(step, s.manager());
+                gc.backward(loss.loss());
+            }
+            AdamW.StepResult result = optimizer.step();
+            if (ema != null && !result.skipped()) {
+                ema.update(optimizer.updates());
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : loss.metrics().entrySet()) {
+                metrics.put(e.getKey(), e.getValue().toType(DataType.FLOAT64, false).getDouble());
+            }
+            return new StepOutcome(metrics, result);
+        }
+    }
+
+    private static Map<String, Double> evaluate(TrainingTask task, long step, Module weights, NDManager root) {
+        try (StepScope s = StepScope.open(root)) {
+            return task.evaluate(step, weights, s.manager());
+        }
     }
 }

@@ -1,12 +1,16 @@
 package org.tbcm4j.train;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import org.tbcm4j.nn.OptimizerConfig;
+import org.tbcm4j.util.Json;
 
 /**
  * The schedule and optimiser of a training run (the {@code training:} section of a config).
  *
  * @param steps total optimiser steps
- * @param batchSize examples per step
+ * @param batchSize examples per step; absent where the run derives it (distillation: its pairs per iteration)
  * @param lr peak learning rate (AdamW, β = (0.9, 0.999), ε = 1e-8)
  * @param warmupSteps linear learning-rate warm-up
  * @param cosineDecay decay the rate along a cosine to 0 at the last step (else constant)
@@ -19,19 +23,27 @@ import org.tbcm4j.nn.OptimizerConfig;
  * @param snapshotEvery also keep the inference weights every this many steps as
  *     {@code snapshots/step-NNNNNNN.safetensors}, to measure quality along training (0: none)
  */
-public record TrainingConfig(long steps, int batchSize, double lr, int warmupSteps, boolean cosineDecay,
+public record TrainingConfig(long steps,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Json.ABSENT, useInput = OptBoolean.TRUE)
+        Integer batchSize, double lr, int warmupSteps, boolean cosineDecay,
         double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery,
         int snapshotEvery) {
 
     public TrainingConfig {
         check(steps > 0, "training.steps must be positive, got " + steps);
-        check(batchSize > 0, "training.batch_size must be positive, got " + batchSize);
+        check(batchSize == null || batchSize > 0, "training.batch_size must be positive, got " + batchSize);
         check(emaDecay >= 0 && emaDecay < 1, "training.ema_decay must be in [0, 1), got " + emaDecay);
         check(checkpointEvery > 0, "training.checkpoint_every must be positive, got " + checkpointEvery);
         check(logEvery > 0, "training.log_every must be positive, got " + logEvery);
         check(evalEvery >= 0, "training.eval_every must be 0 or positive, got " + evalEvery);
         check(snapshotEvery >= 0, "training.snapshot_every must be 0 or positive, got " + snapshotEvery);
         optimizer(lr, warmupSteps, weightDecay, clipNorm, cosineDecay ? steps : 0);
+    }
+
+    /** The batch size of a run that sets it in its config (not a distillation), checked to be there. */
+    public int requireBatchSize() {
+        check(batchSize != null, "training.batch_size is required");
+        return batchSize;
     }
 
     public OptimizerConfig optimizer() {

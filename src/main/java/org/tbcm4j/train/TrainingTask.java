@@ -17,6 +17,9 @@ public interface TrainingTask {
         return "examples";
     }
 
+    /** Examples (images, pairs) one step trains on, for the throughput. */
+    int examplesPerStep();
+
     /** Names of the per-step metrics, in column order. */
     List<String> metricNames();
 

@@ -1,7 +1,6 @@
 package org.tbcm4j.trigflow;
 
 import ai.djl.ndarray.NDArray;
-import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
@@ -31,8 +30,7 @@ public final class ConsistencySampler {
         NDArray x0 = null;
         for (int i = 0; i < times.length - 1; i++) {
             NDArray t = TrigFlow.constantTime(start, batch, times[i]);
-            NDArray f = model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(t)).value();
-            x0 = TrigFlow.x0Estimate(x, f, t);
+            x0 = model.x0(x, t);
             double next = times[i + 1];
             if (next > 0) {
                 NDArray n = renoise.apply(i + 1);

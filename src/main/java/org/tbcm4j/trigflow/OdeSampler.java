@@ -44,7 +44,7 @@ public enum OdeSampler {
             double t = times[i];
             double s = times[i + 1];
             NDArray tArr = TrigFlow.constantTime(x, batch, t);
-            NDArray f = model.predict(Dual.of(Scalars.div(x, TrigFlow.SIGMA_D)), Dual.of(tArr)).value();
+            NDArray f = model.predictAt(Dual.of(x), Dual.of(tArr)).value();
             if (this == FIRST_ORDER || s == 0.0) {
                 x = TrigFlow.ddimStep(x, f, tArr, TrigFlow.constantTime(x, batch, s));
                 continue;

@@ -2,6 +2,7 @@ package org.tbcm4j.util;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,18 +10,29 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 /** Shared Jackson mappers: JSON for metadata, YAML for configs. */
 public final class Json {
+    /**
+     * Marks an optional config key: {@code @JacksonInject(value = Json.ABSENT, useInput = OptBoolean.TRUE)}
+     * on a record component makes an absent key null instead of a "missing field" error.
+     */
+    public static final String ABSENT = "absent-optional-key";
     public static final ObjectMapper JSON = configure(new ObjectMapper());
     public static final ObjectMapper YAML = configure(new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)));
 
     private Json() {}
 
-    /** snake_case fields, and a missing or unknown field is an error rather than a silent default. */
+    /**
+     * snake_case fields; a missing or unknown field is an error rather than a silent default, and so is
+     * a fraction where a whole number is expected.
+     */
     private static ObjectMapper configure(ObjectMapper m) {
-        return m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        java.util.Map<String, Object> absent = new java.util.HashMap<>();
+        absent.put(ABSENT, null);
+        return m.setInjectableValues(new InjectableValues.Std(absent)).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
 
     /** Compact JSON of a value; our value types always serialise. */

@@ -29,10 +29,10 @@ class BenchDistillCommandTest extends WithManager {
         Path data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
         Files.writeString(tmp.resolve("distill.yaml"), "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
                 + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
-                + "guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: " + blank + "\n"
+                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: " + blank + "\n"
                 + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n  tangent_warmup: 2\n"
                 + "  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\n"
-                + "training:\n  steps: 3\n  batch_size: 6\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
+                + "training:\n  steps: 3\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
                 + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
                 + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n");
         Files.writeString(tmp.resolve("demo.yaml"), "distill: x\nquick_distill: x\nsamples: 20\nquick_samples: 20\nseed: 7\n"

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.config.ConfigException;
 import org.tbcm4j.config.Configs;
+import org.tbcm4j.distill.DistillConfig;
 
 /** The shipped configs parse, and a bad config names its file and field in one line. */
 class ConfigsTest {
@@ -26,8 +27,8 @@ class ConfigsTest {
         TeacherRunConfig teacher = Configs.load(Path.of("configs/teacher.yaml"), TeacherRunConfig.class);
         assertEquals(10, teacher.model().numClasses());
         for (String f : new String[] {"configs/distill.yaml", "configs/distill-quick.yaml"}) {
-            DistillRunConfig d = Configs.load(Path.of(f), DistillRunConfig.class);
-            assertEquals(d.promptsPerIteration() * (d.routeSteps() - 1), d.training().batchSize(), f);
+            DistillConfig d = Configs.load(Path.of(f), DistillConfig.class);
+            assertEquals(d.promptsPerIteration() * (d.routeSteps() - 1), d.pairsPerIteration(), f);
         }
         DemoRunConfig demo = Configs.load(Path.of("configs/demo.yaml"), DemoRunConfig.class);
         assertEquals("configs/distill.yaml", demo.distill());

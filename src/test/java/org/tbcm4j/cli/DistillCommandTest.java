@@ -34,12 +34,12 @@ class DistillCommandTest extends WithManager {
 
     private Path config(String overrides) throws IOException {
         String yaml = "name: d\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\nprompts_per_iteration: 2\n"
-                + "route_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5, 2.0]\nguidance_input_scale: 0.1\n"
+                + "route_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5, 2.0]\nstudent:\n  guidance_input_scale: 0.1\n"
                 + "filter:\n  enabled: true\n  threshold: 1.0\n  reference: " + blank + "\n"
                 + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\n"
                 + "loss:\n  tangent_warmup: 2\n  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n"
                 + "  final_r: 0.75\n  norm_constant: 0.1\n"
-                + "training:\n  steps: 4\n  batch_size: 6\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
+                + "training:\n  steps: 4\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
                 + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
                 + "  eval_every: 0\n  snapshot_every: 0\n"
                 + "evaluation: null\n";
@@ -116,7 +116,7 @@ class DistillCommandTest extends WithManager {
     void badSettingsAndSwappedModelsAreRefused() throws IOException {
         String runs = tmp.resolve("runs").toString();
         refused(CliHarness.run("distill", "--config", config("route_steps: 1").toString(), "--runs", runs),
-                "route_steps (K) must be at least 2");
+                "route_steps (K) must be between 2 and 1000");
         refused(CliHarness.run("distill", "--config", config("route_shift: 0").toString(), "--runs", runs),
                 "route_shift must be positive");
         refused(CliHarness.run("distill", "--config", config("guidance_scales: []").toString(), "--runs", runs),

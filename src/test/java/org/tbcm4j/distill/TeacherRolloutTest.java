@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.Test;
 import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.model.DiTConfig;
 import org.tbcm4j.nn.AttentionKind;
 import org.tbcm4j.nn.NoGrad;
@@ -20,7 +21,7 @@ class TeacherRolloutTest extends WithManager {
         DiT teacher = new DiT(new DiTConfig(4, 7, 1, 16, 1, 2, 2.0, AttentionKind.SOFTMAX, true, 10, 16, 1.0));
         teacher.initialize(m, DataType.FLOAT32, 3);
         JvpCheck.randomize(teacher, 3, 0.2);
-        TrajectoryPairs source = new TrajectoryPairs(teacher, new ReferenceRoute(6, 2.5), 3, new double[] {2.0, 3.0},
+        TrajectoryPairs source = new TrajectoryPairs(teacher, new ReferenceRoute(6, 2.5), 3, GuidanceScales.of("w", 2.0, 3.0),
                 null, 9);
         NoGrad.call(() -> {
             TeacherRollout r = source.trajectories(1, m);

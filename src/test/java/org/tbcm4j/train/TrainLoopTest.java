@@ -42,6 +42,11 @@ class TrainLoopTest extends WithManager {
         }
 
         @Override
+        public int examplesPerStep() {
+            return 4;
+        }
+
+        @Override
         public List<String> metricNames() {
             return List.of("loss");
         }

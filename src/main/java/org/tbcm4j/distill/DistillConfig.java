@@ -1,0 +1,116 @@
+package org.tbcm4j.distill;
+
+import org.tbcm4j.model.GuidanceScales;
+import org.tbcm4j.train.TrainingConfig;
+
+/**
+ * configs/distill*.yaml: TBCM (or its data-based baseline) on a shipped teacher. Pairs per iteration are
+ * derived, never typed: prompts_per_iteration × (route_steps − 1) for both pair sources, so the two
+ * arms train on the same number of pairs.
+ *
+ * @param pairs "trajectory" (image-free TBCM) or "data" (Sana-Sprint's sCM without LADD)
+ * @param promptsPerIteration prompts rolled out per iteration [1 per GPU]
+ * @param routeSteps K, points of the reference route [16]
+ * @param routeShift the route's shift [2.5]
+ * @param guidanceScales the scales a prompt (or data pair) draws w from [{4, 4.5, 5} for Sana]
+ * @param student the student's own settings
+ * @param evaluation how to measure the student along the run (null: no evaluation)
+ */
+public record DistillConfig(String name, long seed, String teacher, String pairs, int promptsPerIteration,
+        int routeSteps, double routeShift, GuidanceScales guidanceScales, StudentSettings student, FilterConfig filter,
+        DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training, EvaluationConfig evaluation) {
+
+    /** Bounds that keep a config's sizes honest before anything is allocated. */
+    private static final int MAX_ROUTE_STEPS = 1000;
+    private static final int MAX_PAIRS_PER_ITERATION = 1 << 20;
+
+    /** The student's settings: its guidance embedding sees guidanceInputScale·w [0.1]. */
+    public record StudentSettings(double guidanceInputScale) {}
+
+    /** The degenerate-sample filter. */
+    public record FilterConfig(boolean enabled, double threshold, String reference) {
+        public FilterConfig {
+            if (enabled && !(threshold > 0)) {
+                throw new IllegalArgumentException("filter.threshold must be positive, got " + threshold);
+            }
+        }
+    }
+
+    /** The baseline's pairs: t = atan(exp(N(pMean, pStd²))/σ_d). */
+    public record DataPairsConfig(double pMean, double pStd, String autoencoder) {
+        public DataPairsConfig {
+            if (!(pStd > 0)) {
+                throw new IllegalArgumentException("data_pairs.p_std must be positive, got " + pStd);
+            }
+        }
+    }
+
+    /** Evaluation of 1- and 2-step samples every training.eval_every steps. */
+    public record EvaluationConfig(String autoencoder, String classifier, String reference, int samples,
+            double guidance, double intermediateTime) {
+        public EvaluationConfig {
+            GuidanceScales.check("evaluation.guidance", guidance);
+            if (samples < 10) {
+                throw new IllegalArgumentException("evaluation.samples must be at least 10, got " + samples);
+            }
+        }
+    }
+
+    public DistillConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name is required");
+        }
+        if (!"trajectory".equals(pairs) && !"data".equals(pairs)) {
+            throw new IllegalArgumentException("pairs must be trajectory or data, got " + pairs);
+        }
+        if (routeSteps < 2 || routeSteps > MAX_ROUTE_STEPS) {
+            throw new IllegalArgumentException("route_steps (K) must be between 2 and " + MAX_ROUTE_STEPS + ", got "
+                    + routeSteps);
+        }
+        if (!(routeShift > 0)) {
+            throw new IllegalArgumentException("route_shift must be positive, got " + routeShift);
+        }
+        if (guidanceScales == null) {
+            throw new IllegalArgumentException("guidance_scales is required");
+        }
+        if (promptsPerIteration < 1) {
+            throw new IllegalArgumentException("prompts_per_iteration must be at least 1, got " + promptsPerIteration);
+        }
+        if ((long) promptsPerIteration * (routeSteps - 1) > MAX_PAIRS_PER_ITERATION) {
+            throw new IllegalArgumentException("prompts_per_iteration × (route_steps − 1) = "
+                    + (long) promptsPerIteration * (routeSteps - 1) + " pairs per iteration is over the limit of "
+                    + MAX_PAIRS_PER_ITERATION);
+        }
+        if (student == null || !(student.guidanceInputScale() > 0)) {
+            throw new IllegalArgumentException("student.guidance_input_scale must be positive");
+        }
+        if (loss == null) {
+            throw new IllegalArgumentException("loss is required");
+        }
+        if (training == null) {
+            throw new IllegalArgumentException("training is required");
+        }
+        if (training.batchSize() != null) {
+            throw new IllegalArgumentException("training.batch_size is not set for a distillation: the pairs per "
+                    + "iteration are derived, prompts_per_iteration × (route_steps − 1) = "
+                    + (long) promptsPerIteration * (routeSteps - 1) + "; remove the key");
+        }
+    }
+
+    /** Pairs per iteration, for either source: prompts × (K − 1). */
+    public int pairsPerIteration() {
+        return promptsPerIteration * (routeSteps - 1);
+    }
+
+    /** The same config with another pair source (the command line's --pairs). */
+    public DistillConfig withPairs(String newPairs) {
+        return new DistillConfig(name, seed, teacher, newPairs, promptsPerIteration, routeSteps, routeShift,
+                guidanceScales, student, filter, dataPairs, loss, training, evaluation);
+    }
+
+    /** The same config with another schedule. */
+    public DistillConfig withTraining(TrainingConfig newTraining) {
+        return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift,
+                guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation);
+    }
+}

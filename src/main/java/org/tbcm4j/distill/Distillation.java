@@ -1,0 +1,118 @@
+package org.tbcm4j.distill;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.eval.Fingerprint;
+import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.eval.StudentEvaluator;
+import org.tbcm4j.model.Autoencoder;
+import org.tbcm4j.model.Classifier;
+import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Student;
+import org.tbcm4j.model.StudentConfig;
+import org.tbcm4j.train.RunDirectory;
+import org.tbcm4j.train.TrainLoop;
+import org.tbcm4j.trigflow.ReferenceRoute;
+import org.tbcm4j.util.Home;
+import org.tbcm4j.util.ProcessMemory;
+
+/**
+ * A distillation run, from its config to a student: the frozen teacher, the student initialised from it,
+ * the pair source, the loss settings and the optional evaluator, trained by the shared loop. Usable from
+ * any program: {@code Distillation.run(config, new RunDirectory(dir), dataDir, false, 0, manager)}.
+ */
+public final class Distillation {
+    /**
+     * What a run did.
+     *
+     * @param model the exported student (present once the run finished)
+     * @param seconds wall time over all invocations of the run
+     * @param peakResidentBytes the largest peak resident memory of those invocations
+     */
+    public record Outcome(TrainLoop.Outcome loop, Path model, double seconds, long peakResidentBytes,
+            int pairsPerIteration) {}
+
+    private Distillation() {}
+
+    /**
+     * Runs (or, with {@code resume}, continues) the distillation {@code cfg} in {@code dir}; the data arm
+     * reads its images from {@code dataDir}. {@code stopAfter} > 0 stops after that step.
+     */
+    public static Outcome run(DistillConfig cfg, RunDirectory dir, Path dataDir, boolean resume, long stopAfter,
+            NDManager root) {
+        long t0 = System.nanoTime();
+        Path teacherFile = Home.resolve(cfg.teacher());
+        DiT teacher = ModelFiles.teacher(teacherFile, root);
+        StudentConfig studentConfig = new StudentConfig(teacher.config(), cfg.student().guidanceInputScale());
+        Student student = new Student(studentConfig);
+        student.initialize(root, DataType.FLOAT32, cfg.seed());
+        student.backbone().copyFrom(teacher);
+        // The official recipe keeps no EMA (ema_decay 0); a positive decay averages the student (our choice).
+        Student average = null;
+        if (cfg.training().emaDecay() > 0) {
+            average = new Student(studentConfig);
+            average.initialize(root, DataType.FLOAT32, cfg.seed());
+        }
+        PairSource source = source(cfg, teacher, dataDir, root);
+        LossSettings loss = "data".equals(cfg.pairs()) ? cfg.loss().withoutCalmDown() : cfg.loss();
+        DistillTask.Evaluator evaluator = null;
+        List<String> names = List.of();
+        if (cfg.evaluation() != null && cfg.training().evalEvery() > 0) {
+            evaluator = evaluator(cfg, teacher, teacherFile, dir, root)::evaluate;
+            names = StudentEvaluator.NAMES;
+        }
+        System.out.println(describe(cfg));
+        dir.prepare(resume);
+        dir.saveConfig(cfg);
+        TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, studentConfig, cfg.training(), cfg.seed())
+                .run(student, average, new DistillTask(student, source, loss, names, evaluator), resume, stopAfter, root);
+        RunDirectory.Totals totals = dir.addToTotals(resume, (System.nanoTime() - t0) / 1e9,
+                ProcessMemory.peakResidentBytes());
+        return new Outcome(out, dir.model(), totals.seconds(), totals.peakResidentBytes(), source.pairsPerIteration());
+    }
+
+    /** The run's batch in words, printed at its start (as nanoGPT prints its tokens per iteration). */
+    static String describe(DistillConfig cfg) {
+        return String.format(Locale.ROOT, "%s pairs: %d per iteration (%d prompts × %d route points), %d iterations",
+                cfg.pairs(), cfg.pairsPerIteration(), cfg.promptsPerIteration(), cfg.routeSteps() - 1,
+                cfg.training().steps());
+    }
+
+    private static StudentEvaluator evaluator(DistillConfig cfg, DiT teacher, Path teacherFile, RunDirectory dir,
+            NDManager root) {
+        DistillConfig.EvaluationConfig e = cfg.evaluation();
+        Path aeFile = Home.resolve(e.autoencoder());
+        Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
+        ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, teacherFile);
+        Classifier cls = ModelFiles.classifier(Home.resolve(e.classifier()), root);
+        float[][] ref = ReferenceFeatures.load(Home.resolve(e.reference()), Fingerprint.of(cls), root);
+        return new StudentEvaluator(ae, cls, ref, e.samples(), e.guidance(), e.intermediateTime(), dir.file("samples"),
+                cfg.seed());
+    }
+
+    private static PairSource source(DistillConfig cfg, DiT teacher, Path dataDir, NDManager root) {
+        if ("trajectory".equals(cfg.pairs())) {
+            DegenerateFilter filter = null;
+            if (cfg.filter() != null && cfg.filter().enabled()) {
+                filter = new DegenerateFilter(BlankLatent.load(Home.resolve(cfg.filter().reference()), root),
+                        cfg.filter().threshold());
+            }
+            return new TrajectoryPairs(teacher, new ReferenceRoute(cfg.routeSteps(), cfg.routeShift()),
+                    cfg.promptsPerIteration(), cfg.guidanceScales(), filter, cfg.seed());
+        }
+        DistillConfig.DataPairsConfig d = cfg.dataPairs();
+        if (d == null) {
+            throw new IllegalArgumentException("pairs: data needs a data_pairs section (p_mean, p_std, autoencoder)");
+        }
+        Path aeFile = Home.resolve(d.autoencoder());
+        Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
+        ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, Home.resolve(cfg.teacher()));
+        return new DataPairs(teacher, ae, FashionMnist.load(dataDir, FashionMnist.Split.TRAIN), cfg.pairsPerIteration(),
+                d.pMean(), d.pStd(), cfg.guidanceScales(), cfg.seed());
+    }
+}

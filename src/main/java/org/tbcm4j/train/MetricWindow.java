@@ -1,0 +1,60 @@
+package org.tbcm4j.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows of metrics.csv: per-step metrics averaged over the steps since the last row (the learning
+ * rate is the latest, not an average), the run's skipped steps, throughput over the window in the
+ * task's unit, elapsed time, and the evaluation's figures on the steps that have them.
+ */
+final class MetricWindow {
+    private final MetricsCsv csv;
+    private final String throughputColumn;
+    private final int examplesPerStep;
+    private final long began = System.nanoTime();
+    private final Map<String, Double> sums = new LinkedHashMap<>();
+    private int steps;
+    private double seconds;
+
+    MetricWindow(RunDirectory dir, TrainingTask task, long resumedStep) {
+        this.throughputColumn = task.unit() + "_per_s";
+        this.examplesPerStep = task.examplesPerStep();
+        List<String> columns = new ArrayList<>(List.of("step"));
+        columns.addAll(task.metricNames());
+        columns.addAll(List.of("grad_norm", "lr", "skipped_steps", throughputColumn, "elapsed_s"));
+        columns.addAll(task.evaluationNames());
+        this.csv = new MetricsCsv(dir.metrics(), columns);
+        csv.open(resumedStep);
+    }
+
+    /** Adds one step's metrics, its optimiser figures and its duration. */
+    void add(Map<String, Double> metrics, double gradNorm, double learningRate, double stepSeconds) {
+        metrics.forEach((k, v) -> sums.merge(k, v, Double::sum));
+        sums.merge("grad_norm", gradNorm, Double::sum);
+        sums.put("lr", learningRate);
+        steps++;
+        seconds += stepSeconds;
+    }
+
+    /** Writes the window's row for {@code step} (with evaluation figures, possibly none) and starts a new one. */
+    void write(long step, long skippedSteps, Map<String, Double> evaluation) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("step", (double) step);
+        sums.forEach((k, v) -> row.put(k, k.equals("lr") ? v : v / steps));
+        row.put("skipped_steps", (double) skippedSteps);
+        row.put(throughputColumn, (double) examplesPerStep * steps / seconds);
+        row.put("elapsed_s", elapsedSeconds());
+        row.putAll(evaluation);
+        csv.append(row);
+        sums.clear();
+        steps = 0;
+        seconds = 0;
+    }
+
+    double elapsedSeconds() {
+        return (System.nanoTime() - began) / 1e9;
+    }
+}
