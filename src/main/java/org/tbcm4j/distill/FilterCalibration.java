@@ -6,9 +6,8 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.Scalars;
-import org.tbcm4j.nn.StepScope;
 
 /**
  * What the degenerate-sample filter would do to real images: their distances m to the blank latent, per
@@ -27,14 +26,11 @@ public final class FilterCalibration {
     public static FilterCalibration measure(Autoencoder ae, LabeledImages images, NDArray blank, int numClasses,
             NDManager root) {
         double[] all = new double[images.size()];
-        for (int start = 0; start < images.size(); start += 500) {
-            int[] idx = IntStream.range(start, Math.min(start + 500, images.size())).toArray();
-            try (StepScope s = StepScope.open(root)) {
-                NDArray x = images.images(s.manager(), idx);
-                NDArray y = NoGrad.call(() -> Scalars.mul(ae.encode(x).get(0), ae.latentScale()));
-                System.arraycopy(DegenerateFilter.distances(y, blank), 0, all, start, idx.length);
-            }
-        }
+        Batched.forEach(root, images.size(), 500, (start, n, m) -> {
+            NDArray x = images.images(m, Batched.indices(start, n));
+            NDArray y = Scalars.mul(ae.encode(x).get(0), ae.latentScale());
+            System.arraycopy(DegenerateFilter.distances(y, blank), 0, all, start, n);
+        });
         double[][] byClass = new double[numClasses][];
         for (int c = 0; c < numClasses; c++) {
             final int cls = c;

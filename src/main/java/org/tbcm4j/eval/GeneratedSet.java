@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDManager;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.LatentGenerator;
-import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.Scalars;
-import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
@@ -29,49 +28,45 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
         int[] classes = new int[samples];
         float[][] features = new float[samples][];
         float[][] logits = new float[samples][];
-        double seconds = 0;
+        double[] seconds = {0};
         int per = Math.toIntExact(latentShape[0] * latentShape[1] * latentShape[2]);
-        for (int start = 0; start < samples; start += batchSize) {
-            int n = Math.min(batchSize, samples - start);
-            try (StepScope s = StepScope.open(root)) {
-                NDManager m = s.manager();
-                long[] ids = new long[n];
-                long[] indices = new long[n];
-                float[] noise = new float[n * per];
-                for (int b = 0; b < n; b++) {
-                    int i = start + b;
-                    classes[i] = i % numClasses;
-                    ids[b] = classes[i];
-                    indices[b] = i;
-                    Rng rng = Rng.of(seed, "noise", i);
-                    for (int k = 0; k < per; k++) {
-                        noise[b * per + k] = (float) rng.gaussian();
-                    }
-                }
-                NDArray classIds = Tensors.classIds(m, ids);
-                NDArray z = Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]);
-                long t0 = System.nanoTime();
-                NDArray y = generator.generate(classIds, z, indices);
-                seconds += (System.nanoTime() - t0) / 1e9;
-                NDArray images = NoGrad.call(() -> ae.decode(Scalars.div(y, ae.latentScale())).clip(-1, 1));
-                System.arraycopy(images.toFloatArray(), 0, pixels, start * 784, n * 784);
-                if (classifier == null) {
-                    continue;
-                }
-                NDArray feats = NoGrad.call(() -> classifier.features(images));
-                NDArray logit = NoGrad.call(() -> classifier.logits(feats));
-                float[] f = feats.toFloatArray();
-                float[] l = logit.toFloatArray();
-                int d = f.length / n;
-                int c = l.length / n;
-                for (int b = 0; b < n; b++) {
-                    features[start + b] = java.util.Arrays.copyOfRange(f, b * d, (b + 1) * d);
-                    logits[start + b] = java.util.Arrays.copyOfRange(l, b * c, (b + 1) * c);
+        Batched.forEach(root, samples, batchSize, (start, n, m) -> {
+            long[] ids = new long[n];
+            long[] indices = new long[n];
+            float[] noise = new float[n * per];
+            for (int b = 0; b < n; b++) {
+                int i = start + b;
+                classes[i] = i % numClasses;
+                ids[b] = classes[i];
+                indices[b] = i;
+                Rng rng = Rng.of(seed, "noise", i);
+                for (int k = 0; k < per; k++) {
+                    noise[b * per + k] = (float) rng.gaussian();
                 }
             }
-        }
-        return classifier == null ? new GeneratedSet(pixels, classes, null, null, seconds)
-                : new GeneratedSet(pixels, classes, features, logits, seconds);
+            NDArray classIds = Tensors.classIds(m, ids);
+            NDArray z = Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]);
+            long t0 = System.nanoTime();
+            NDArray y = generator.generate(classIds, z, indices);
+            seconds[0] += (System.nanoTime() - t0) / 1e9;
+            NDArray images = ae.decode(Scalars.div(y, ae.latentScale())).clip(-1, 1);
+            System.arraycopy(images.toFloatArray(), 0, pixels, start * 784, n * 784);
+            if (classifier == null) {
+                return;
+            }
+            NDArray feats = classifier.features(images);
+            NDArray logit = classifier.logits(feats);
+            float[] f = feats.toFloatArray();
+            float[] l = logit.toFloatArray();
+            int d = f.length / n;
+            int c = l.length / n;
+            for (int b = 0; b < n; b++) {
+                features[start + b] = java.util.Arrays.copyOfRange(f, b * d, (b + 1) * d);
+                logits[start + b] = java.util.Arrays.copyOfRange(l, b * c, (b + 1) * c);
+            }
+        });
+        return classifier == null ? new GeneratedSet(pixels, classes, null, null, seconds[0])
+                : new GeneratedSet(pixels, classes, features, logits, seconds[0]);
     }
 
     /** FD, KID, precision/recall and class accuracy against the reference features. */

@@ -9,7 +9,7 @@ import org.tbcm4j.checkpoint.CheckpointException;
 import org.tbcm4j.checkpoint.CheckpointFile;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Classifier;
-import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.nn.Tensors;
 
@@ -26,19 +26,13 @@ public final class ReferenceFeatures {
     /** Features [N][featureDim] of {@code images}. */
     public static float[][] compute(Classifier classifier, LabeledImages images, NDManager root) {
         float[][] out = new float[images.size()][];
-        int batch = 500;
-        for (int start = 0; start < images.size(); start += batch) {
-            int n = Math.min(batch, images.size() - start);
-            int[] idx = java.util.stream.IntStream.range(start, start + n).toArray();
-            try (StepScope s = StepScope.open(root)) {
-                NDArray x = images.images(s.manager(), idx);
-                float[] f = NoGrad.call(() -> classifier.features(x)).toFloatArray();
-                int d = f.length / n;
-                for (int i = 0; i < n; i++) {
-                    out[start + i] = java.util.Arrays.copyOfRange(f, i * d, (i + 1) * d);
-                }
+        Batched.forEach(root, images.size(), 500, (start, n, m) -> {
+            float[] f = classifier.features(images.images(m, Batched.indices(start, n))).toFloatArray();
+            int d = f.length / n;
+            for (int i = 0; i < n; i++) {
+                out[start + i] = java.util.Arrays.copyOfRange(f, i * d, (i + 1) * d);
             }
-        }
+        });
         return out;
     }
 

@@ -8,9 +8,8 @@ import java.util.Map;
 import org.tbcm4j.data.BatchOrder;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Classifier;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.Module;
-import org.tbcm4j.nn.NoGrad;
-import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.util.Rng;
 
 /** Trains the evaluation classifier with cross-entropy on randomly shifted images; evaluates test accuracy. */
@@ -74,17 +73,12 @@ public final class ClassifierTask implements TrainingTask {
 
     /** Fraction of {@code images} the classifier labels correctly. */
     public static double accuracy(Classifier model, LabeledImages images, NDManager manager) {
-        long correct = 0;
-        for (int start = 0; start < images.size(); start += EVAL_BATCH) {
-            int n = Math.min(EVAL_BATCH, images.size() - start);
-            int[] idx = java.util.stream.IntStream.range(start, start + n).toArray();
-            try (StepScope s = StepScope.open(manager)) {
-                NDArray x = images.images(s.manager(), idx);
-                NDArray labels = images.labels(s.manager(), idx);
-                NDArray predicted = NoGrad.call(() -> model.logits(model.features(x)).argMax(1));
-                correct += predicted.eq(labels).sum().getLong();
-            }
-        }
-        return (double) correct / images.size();
+        long[] correct = {0};
+        Batched.forEach(manager, images.size(), EVAL_BATCH, (start, n, m) -> {
+            int[] idx = Batched.indices(start, n);
+            NDArray predicted = model.logits(model.features(images.images(m, idx))).argMax(1);
+            correct[0] += predicted.eq(images.labels(m, idx)).sum().getLong();
+        });
+        return (double) correct[0] / images.size();
     }
 }

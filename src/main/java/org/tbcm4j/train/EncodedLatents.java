@@ -2,12 +2,10 @@ package org.tbcm4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.nn.NoGrad;
-import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.util.Rng;
 
@@ -35,35 +33,22 @@ public final class EncodedLatents {
 
     /** Encodes every image, in batches of 500. */
     public static EncodedLatents encode(Autoencoder ae, LabeledImages images, NDManager root) {
-        int batch = 500;
-        float[] means = null;
-        float[] stds = null;
-        long[] shape = null;
+        long[] shape = ae.latentShape();
+        int per = Math.toIntExact(shape[0] * shape[1] * shape[2]);
+        float[] means = new float[Math.multiplyExact(images.size(), per)];
+        float[] stds = new float[means.length];
         int[] labels = new int[images.size()];
-        for (int start = 0; start < images.size(); start += batch) {
-            int n = Math.min(batch, images.size() - start);
-            int[] idx = java.util.stream.IntStream.range(start, start + n).toArray();
-            try (StepScope s = StepScope.open(root)) {
-                NDArray x = images.images(s.manager(), idx);
-                List<NDArray> post = NoGrad.call(() -> ae.encode(x));
-                if (means == null) {
-                    Shape sh = post.get(0).getShape();
-                    shape = new long[] {sh.get(1), sh.get(2), sh.get(3)};
-                    int per = Math.toIntExact(sh.size() / n);
-                    means = new float[images.size() * per];
-                    stds = new float[images.size() * per];
-                }
-                float[] m = post.get(0).toFloatArray();
-                float[] sd = org.tbcm4j.nn.Scalars.mul(post.get(1), 0.5).exp().toFloatArray();
-                // Offset per image, not start·length/n: that product overflows int at 60,000 images.
-                int offset = start * (m.length / n);
-                System.arraycopy(m, 0, means, offset, m.length);
-                System.arraycopy(sd, 0, stds, offset, sd.length);
-            }
+        Batched.forEach(root, images.size(), 500, (start, n, manager) -> {
+            List<NDArray> post = ae.encode(images.images(manager, Batched.indices(start, n)));
+            float[] m = post.get(0).toFloatArray();
+            float[] sd = org.tbcm4j.nn.Scalars.mul(post.get(1), 0.5).exp().toFloatArray();
+            // Offset per image, not start·length/n: that product overflows int at 60,000 images.
+            System.arraycopy(m, 0, means, start * per, m.length);
+            System.arraycopy(sd, 0, stds, start * per, sd.length);
             for (int i = 0; i < n; i++) {
                 labels[start + i] = images.label(start + i);
             }
-        }
+        });
         return new EncodedLatents(means, stds, labels, shape, ae.latentScale());
     }
 

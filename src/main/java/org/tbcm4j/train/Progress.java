@@ -39,7 +39,7 @@ public final class Progress implements AutoCloseable {
     }
 
     static String message(double loss, double examplesPerSecond, String unit) {
-        return String.format(Locale.ROOT, "· loss %.4g · %.0f %s/s", loss, examplesPerSecond, unit);
+        return String.format(Locale.ROOT, " · loss %.4g · %.0f %s/s", loss, examplesPerSecond, unit);
     }
 
     @Override

@@ -1,12 +1,14 @@
 package org.tbcm4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,5 +138,46 @@ class DistillCommandTest extends WithManager {
         Files.writeString(tmp.resolve("runs/u/config.yaml"), Files.readString(config("name: u")));
         refused(CliHarness.run("distill", "--config", config("name: u").toString(), "--runs", runs, "--resume"),
                 "holds a teacher model where a student is expected");
+    }
+
+    @Test
+    void setOverridesNestedKeysAndTheSavedConfigRecordsThem() throws IOException {
+        String runs = tmp.resolve("runs").toString();
+        CliHarness.Result r = CliHarness.run("distill", "--config", config("").toString(), "--runs", runs, "--name",
+                "set", "--set", "training.steps=3", "--set", "loss.final_r=0.5", "--set", "route_steps=3");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("trajectory pairs: 4 per iteration (2 prompts × 2 route points), 3 iterations"),
+                r.out());
+        org.tbcm4j.distill.DistillConfig saved = org.tbcm4j.config.Configs.load(tmp.resolve("runs/set/config.yaml"),
+                org.tbcm4j.distill.DistillConfig.class);
+        assertEquals(3, saved.training().steps());
+        assertEquals(0.5, saved.loss().finalR());
+        assertEquals(3, saved.routeSteps());
+        List<String> rows = Files.readAllLines(tmp.resolve("runs/set/metrics.csv"));
+        assertTrue(rows.get(rows.size() - 1).startsWith("3,"), "the run stopped at the overridden step count");
+    }
+
+    @Test
+    void setRefusesUnknownKeysAndWrongTypesInOneLine() throws IOException {
+        String runs = tmp.resolve("runs").toString();
+        String cfg = config("").toString();
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "training.stepz=3"),
+                "--set training.stepz=3: unknown key 'training.stepz' (known at 'training': [steps, batch_size, lr,");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "loss.final_r=high"),
+                "--set loss.final_r=high: expected a number (double), got 'high'");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "training.steps=2.5"),
+                "--set training.steps=2.5: expected a whole number (long), got '2.5'");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "loss.final_r=2"),
+                "loss.final_r must be in [0, 1], got 2.0");
+        assertFalse(Files.exists(tmp.resolve("runs/d")), "a refused override starts no run");
+    }
+
+    @Test
+    void aDistillConfigThatStillTypesTheBatchSizeIsToldWhy() throws IOException {
+        Path old = tmp.resolve("old.yaml");
+        Files.writeString(old, Files.readString(config("")).replace("  steps: 4\n", "  steps: 4\n  batch_size: 6\n"));
+        refused(CliHarness.run("distill", "--config", old.toString(), "--runs", tmp.resolve("runs").toString()),
+                "training.batch_size is not set for a distillation: the pairs per iteration are derived, "
+                        + "prompts_per_iteration × (route_steps − 1) = 6; remove the key");
     }
 }
