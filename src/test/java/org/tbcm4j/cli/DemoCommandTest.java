@@ -68,5 +68,10 @@ class DemoCommandTest extends WithManager {
         CliHarness.Result again = CliHarness.run("demo", "--quick", "--config", tmp.resolve("demo.yaml").toString(),
                 "--out", out.toString());
         assertEquals(0, again.exitCode(), again.err());
+        // --set reaches the demo's distillation config, checked the same way.
+        CliHarness.Result bad = CliHarness.run("demo", "--quick", "--config", tmp.resolve("demo.yaml").toString(),
+                "--out", tmp.resolve("out2").toString(), "--set", "loss.final_r=[1]");
+        assertEquals(1, bad.exitCode());
+        assertEquals("tbcm: error: --set loss.final_r=[1]: expected a number (double), got '[1]'", bad.err().strip());
     }
 }

@@ -60,6 +60,20 @@ class TrainingCommandsTest extends WithManager {
         assertEquals(a.keySet(), b.keySet());
         a.forEach((k, v) -> assertArrayEquals(v.toFloatArray(), b.get(k).toFloatArray(), k));
         assertTrue(Files.readString(tmp.resolve("runs/cls-resumed/config.yaml")).contains("max_shift: 2"));
+        // --set on a training command: a nested key takes effect and is recorded; a bad key or type is one line.
+        CliHarness.Result set = CliHarness.run("train-classifier", "--config", cfg.toString(), "--data", data.toString(),
+                "--runs", runs, "--name", "cls-set", "--set", "training.steps=2", "--set", "max_shift=1");
+        assertEquals(0, set.exitCode(), set.err());
+        String saved = Files.readString(tmp.resolve("runs/cls-set/config.yaml"));
+        assertTrue(saved.contains("max_shift: 1") && saved.contains("steps: 2"), saved);
+        CliHarness.Result badKey = CliHarness.run("train-classifier", "--config", cfg.toString(), "--runs", runs,
+                "--name", "x", "--set", "model.widths=[8]");
+        assertEquals(1, badKey.exitCode());
+        assertEquals("tbcm: error: --set model.widths=[8]: unknown key 'model.widths' (known at 'model': [channels, "
+                + "feature_dim, num_classes, groups])", badKey.err().strip());
+        CliHarness.Result badType = CliHarness.run("train-classifier", "--config", cfg.toString(), "--runs", runs,
+                "--name", "x", "--set", "max_shift=two");
+        assertEquals("tbcm: error: --set max_shift=two: expected a whole number (int), got 'two'", badType.err().strip());
     }
 
     @Test
