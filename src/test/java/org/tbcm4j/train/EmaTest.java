@@ -19,12 +19,16 @@ class EmaTest extends WithManager {
         final Parameter table = buffer("table", Init.normal(1.0), 64);
     }
 
+    private WithBuffer module(long seed) {
+        WithBuffer module = new WithBuffer();
+        module.initialize(m, DataType.FLOAT32, seed);
+        return module;
+    }
+
     @Test
     void aConstantBufferStaysBitIdenticalOverManyUpdates() {
-        WithBuffer model = new WithBuffer();
-        model.initialize(m, DataType.FLOAT32, 3);
-        WithBuffer average = new WithBuffer();
-        average.initialize(m, DataType.FLOAT32, 4);
+        WithBuffer model = module(3);
+        WithBuffer average = module(4);
         Ema ema = new Ema(model, average, 0.9995);
         float[] table = model.table.array().toFloatArray();
         for (long update = 1; update <= 10_000; update++) {
@@ -36,10 +40,8 @@ class EmaTest extends WithManager {
 
     @Test
     void trainableWeightsMoveTowardsTheModel() {
-        WithBuffer model = new WithBuffer();
-        model.initialize(m, DataType.FLOAT32, 3);
-        WithBuffer average = new WithBuffer();
-        average.initialize(m, DataType.FLOAT32, 4);
+        WithBuffer model = module(3);
+        WithBuffer average = module(4);
         Ema ema = new Ema(model, average, 0.5);
         float[] start = model.weight.array().toFloatArray();
         model.weight.array().addi(Scalars.add(model.weight.array().zerosLike(), 2.0));
