@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.tbcm4j.util.Json;
 
@@ -27,8 +24,6 @@ import org.tbcm4j.util.Json;
  */
 public final class ConfigOverrides {
     private ConfigOverrides() {}
-
-    private static final Pattern MISSING_CREATOR_PROPERTY = Pattern.compile("^Missing creator property '([^']+)'");
 
     /** YAML as in config files, but text after the value ({@code [1] 2}) is an error instead of being dropped. */
     private static final ObjectReader VALUE_READER = Json.YAML.reader()
@@ -187,7 +182,7 @@ public final class ConfigOverrides {
             return null;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             if (isSection(type) && e instanceof JsonMappingException m) {
-                return bindingProblem(m, key);
+                return Configs.mappingProblem(m, key);
             }
             Throwable cause = e.getCause() instanceof IllegalArgumentException own ? own : null;
             return cause != null ? cause.getMessage() : "expected " + expected + ", got '" + shown + "'";
@@ -248,36 +243,6 @@ public final class ConfigOverrides {
             return type.getRawClass().getSimpleName() + "<" + typeName(type.getContentType()) + ">";
         }
         return type.getRawClass().getSimpleName();
-    }
-
-    /** A section value's binding error, worded like {@link Configs}'s, with fields named from the key. */
-    private static String bindingProblem(JsonMappingException e, String key) {
-        StringBuilder field = new StringBuilder(key);
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                field.append('.').append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                field.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown field '" + field + "' (known: " + u.getKnownPropertyIds() + ")";
-        }
-        String message = String.valueOf(e.getOriginalMessage());
-        Matcher missing = MISSING_CREATOR_PROPERTY.matcher(message);
-        if (missing.find()) {
-            // Jackson's path usually ends at the missing field already.
-            String name = missing.group(1);
-            return "missing field '" + (field.toString().endsWith("." + name) ? field : field + "." + name) + "'";
-        }
-        // The records' own validation messages are the most precise; prefer them.
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String why = t instanceof JsonProcessingException p ? p.getOriginalMessage() : t.getMessage();
-        why = firstLine(why == null ? message : why);
-        return e.getPath().isEmpty() ? why : "field '" + field + "': " + why;
     }
 
     /** SnakeYAML's message spans lines (context, an excerpt, a caret); keep its unindented statements. */

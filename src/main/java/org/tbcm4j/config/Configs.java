@@ -38,16 +38,8 @@ public final class Configs {
             return Json.YAML.treeToValue(document, type);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such config file");
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(file + ": unknown field '" + path(e) + "' (known: " + e.getKnownPropertyIds() + ")");
         } catch (JsonMappingException e) {
-            String missing = missingField(e);
-            if (missing != null) {
-                throw new ConfigException(file + ": missing field '" + missing + "'");
-            }
-            String field = path(e);
-            String why = rootMessage(e);
-            throw new ConfigException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + why);
+            throw new ConfigException(file + ": " + mappingProblem(e, ""));
         } catch (JsonProcessingException e) {
             String first = e.getOriginalMessage().lines().findFirst().orElse("").trim();
             String where = e.getLocation() == null ? ""
@@ -58,9 +50,28 @@ public final class Configs {
         }
     }
 
-    /** The dotted path of the field a mapping error is about, e.g. {@code training.lr}. */
-    private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
+    /**
+     * A binding error in one line: an unknown field, a missing one, or the field and why (the records' own
+     * validation messages are the most precise, so the deepest cause wins). {@code prefix} is the dotted
+     * key the bound node sits at ("" for a whole config).
+     */
+    static String mappingProblem(JsonMappingException e, String prefix) {
+        String field = path(e, prefix);
+        if (e instanceof UnrecognizedPropertyException u) {
+            return "unknown field '" + field + "' (known: " + u.getKnownPropertyIds() + ")";
+        }
+        Matcher m = MISSING_CREATOR_PROPERTY.matcher(String.valueOf(e.getOriginalMessage()));
+        if (m.find()) {
+            String name = m.group(1);
+            return "missing field '" + (field.equals(name) || field.endsWith("." + name) ? field
+                    : (field.isEmpty() ? "" : field + ".") + name) + "'";
+        }
+        return (e.getPath().isEmpty() ? "" : "field '" + field + "': ") + rootMessage(e);
+    }
+
+    /** The dotted path of the field a mapping error is about, e.g. {@code training.lr}, below {@code prefix}. */
+    private static String path(JsonMappingException e, String prefix) {
+        StringBuilder b = new StringBuilder(prefix);
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
                 b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
@@ -69,17 +80,6 @@ public final class Configs {
             }
         }
         return b.toString();
-    }
-
-    /** The dotted name of a required field the YAML lacks, or null for other mapping errors. */
-    private static String missingField(JsonMappingException e) {
-        Matcher m = MISSING_CREATOR_PROPERTY.matcher(String.valueOf(e.getOriginalMessage()));
-        if (!m.find()) {
-            return null;
-        }
-        String path = path(e);
-        return path.equals(m.group(1)) || path.endsWith("." + m.group(1)) ? path
-                : (path.isEmpty() ? "" : path + ".") + m.group(1);
     }
 
     /** Our own validation messages (thrown by record constructors) are the most precise; prefer them. */
