@@ -1,5 +1,6 @@
 package org.tbcm4j.cli;
 
+import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.checkpoint.CheckpointException;
 import org.tbcm4j.config.ConfigException;
 import org.tbcm4j.data.DataException;
@@ -13,9 +14,9 @@ import picocli.CommandLine;
         version = "tbcm4j 0.1.0 (DJL 0.35.1, PyTorch 2.7.1 CPU)",
         description = "Image-free one-step distillation of diffusion models (TBCM), in Java.",
         subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, TrainTeacherCommand.class,
-            SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalAutoencoderCommand.class,
+            SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalNoiseCommand.class, EvalAutoencoderCommand.class,
             ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class, GapCommand.class,
-            DemoCommand.class,
+            DemoCommand.class, ExperimentCommand.class, ExperimentRunCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -23,6 +24,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        ChildProcess.exitWithParentIfAsked();
         System.exit(run(args));
     }
 

@@ -1,7 +1,10 @@
 package org.tbcm4j.distill;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.train.TrainingConfig;
+import org.tbcm4j.util.Json;
 
 /**
  * configs/distill*.yaml: TBCM (or its data-based baseline) on a shipped teacher. Pairs per iteration are
@@ -12,17 +15,32 @@ import org.tbcm4j.train.TrainingConfig;
  * @param promptsPerIteration prompts rolled out per iteration [1 per GPU]
  * @param routeSteps K, points of the reference route [16]
  * @param routeShift the route's shift [2.5]
+ * @param route how each prompt's route is drawn: {@code jittered} (official), {@code fixed} (the
+ *     reference route itself, an ablation of the jitter) or {@code logit_normal_sorted} (the official
+ *     code's unused sample_ordered_timesteps); optional, default jittered
+ * @param rolloutPoints {@code all} (official: every non-noise point of a rollout is a pair) or {@code one}
+ *     (one uniformly chosen point per rollout, an ablation); optional, default all
+ * @param rolloutStore 0 (official: fresh rollouts every iteration) or N: the rollouts of N prompts are
+ *     made once and each iteration draws its prompts from them (an ablation); optional, default 0
  * @param guidanceScales the scales a prompt (or data pair) draws w from [{4, 4.5, 5} for Sana]
  * @param student the student's own settings
  * @param evaluation how to measure the student along the run (null: no evaluation)
  */
 public record DistillConfig(String name, long seed, String teacher, String pairs, int promptsPerIteration,
-        int routeSteps, double routeShift, GuidanceScales guidanceScales, StudentSettings student, FilterConfig filter,
+        int routeSteps, double routeShift,
+        @JacksonInject(value = Json.ABSENT + "route", useInput = OptBoolean.TRUE) String route,
+        @JacksonInject(value = Json.ABSENT + "rolloutPoints", useInput = OptBoolean.TRUE) String rolloutPoints,
+        @JacksonInject(value = Json.ABSENT + "rolloutStore", useInput = OptBoolean.TRUE) Integer rolloutStore,
+        GuidanceScales guidanceScales, StudentSettings student, FilterConfig filter,
         DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training, EvaluationConfig evaluation) {
 
     /** Bounds that keep a config's sizes honest before anything is allocated. */
     private static final int MAX_ROUTE_STEPS = 1000;
     private static final int MAX_PAIRS_PER_ITERATION = 1 << 20;
+    private static final int MAX_ROLLOUT_STORE = 1 << 20;
+    public static final String JITTERED = "jittered";
+    public static final String FIXED = "fixed";
+    public static final String LOGIT_NORMAL_SORTED = "logit_normal_sorted";
 
     /** The student's settings: its guidance embedding sees guidanceInputScale·w [0.1]. */
     public record StudentSettings(double guidanceInputScale) {}
@@ -70,6 +88,23 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         if (!(routeShift > 0)) {
             throw new IllegalArgumentException("route_shift must be positive, got " + routeShift);
         }
+        route = route == null ? JITTERED : route;
+        if (!java.util.List.of(JITTERED, FIXED, LOGIT_NORMAL_SORTED).contains(route)) {
+            throw new IllegalArgumentException("route must be jittered, fixed or logit_normal_sorted, got " + route);
+        }
+        rolloutPoints = rolloutPoints == null ? "all" : rolloutPoints;
+        if (!"all".equals(rolloutPoints) && !"one".equals(rolloutPoints)) {
+            throw new IllegalArgumentException("rollout_points must be all or one, got " + rolloutPoints);
+        }
+        rolloutStore = rolloutStore == null ? 0 : rolloutStore;
+        if (rolloutStore < 0 || rolloutStore > MAX_ROLLOUT_STORE) {
+            throw new IllegalArgumentException("rollout_store must be 0 (fresh rollouts) or a number of prompts up to "
+                    + MAX_ROLLOUT_STORE + ", got " + rolloutStore);
+        }
+        if (rolloutStore > 0 && rolloutStore < promptsPerIteration) {
+            throw new IllegalArgumentException("rollout_store (" + rolloutStore + ") must hold at least "
+                    + "prompts_per_iteration (" + promptsPerIteration + ") prompts");
+        }
         if (guidanceScales == null) {
             throw new IllegalArgumentException("guidance_scales is required");
         }
@@ -97,20 +132,25 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         }
     }
 
-    /** Pairs per iteration, for either source: prompts × (K − 1). */
+    /** Pairs per iteration, for either source: prompts × (K − 1), or prompts with one point per rollout. */
     public int pairsPerIteration() {
-        return promptsPerIteration * (routeSteps - 1);
+        return promptsPerIteration * pointsPerRollout();
+    }
+
+    /** Pairs a rollout gives: its K − 1 non-noise points, or one. */
+    public int pointsPerRollout() {
+        return "one".equals(rolloutPoints) ? 1 : routeSteps - 1;
     }
 
     /** The same config with another pair source (the command line's --pairs). */
     public DistillConfig withPairs(String newPairs) {
-        return new DistillConfig(name, seed, teacher, newPairs, promptsPerIteration, routeSteps, routeShift,
-                guidanceScales, student, filter, dataPairs, loss, training, evaluation);
+        return new DistillConfig(name, seed, teacher, newPairs, promptsPerIteration, routeSteps, routeShift, route,
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation);
     }
 
     /** The same config with another schedule. */
     public DistillConfig withTraining(TrainingConfig newTraining) {
-        return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift,
-                guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation);
+        return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift, route,
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation);
     }
 }

@@ -78,9 +78,11 @@ public final class Distillation {
 
     /** The run's batch in words, printed at its start (as nanoGPT prints its tokens per iteration). */
     static String describe(DistillConfig cfg) {
-        return String.format(Locale.ROOT, "%s pairs: %d per iteration (%d prompts × %d route points), %d iterations",
-                cfg.pairs(), cfg.pairsPerIteration(), cfg.promptsPerIteration(), cfg.routeSteps() - 1,
-                cfg.training().steps());
+        String store = "trajectory".equals(cfg.pairs()) && cfg.rolloutStore() > 0
+                ? ", drawn from a store of " + cfg.rolloutStore() + " prompts' rollouts" : "";
+        return String.format(Locale.ROOT, "%s pairs: %d per iteration (%d prompts × %d route point%s), %d iterations%s",
+                cfg.pairs(), cfg.pairsPerIteration(), cfg.promptsPerIteration(), cfg.pointsPerRollout(),
+                cfg.pointsPerRollout() == 1 ? "" : "s", cfg.training().steps(), store);
     }
 
     private static StudentEvaluator evaluator(DistillConfig cfg, DiT teacher, Path teacherFile, RunDirectory dir,
@@ -103,7 +105,8 @@ public final class Distillation {
                         cfg.filter().threshold());
             }
             return new TrajectoryPairs(teacher, new ReferenceRoute(cfg.routeSteps(), cfg.routeShift()),
-                    cfg.promptsPerIteration(), cfg.guidanceScales(), filter, cfg.seed());
+                    cfg.promptsPerIteration(), cfg.guidanceScales(), filter, cfg.seed(),
+                    new TrajectoryPairs.Options(cfg.route(), "one".equals(cfg.rolloutPoints()), cfg.rolloutStore()));
         }
         DistillConfig.DataPairsConfig d = cfg.dataPairs();
         if (d == null) {

@@ -36,6 +36,34 @@ public final class ReferenceRoute {
         return times.length;
     }
 
+    /** The route without jitter: the K fixed times, then a final 0 (K + 1 values); an ablation of the jitter. */
+    public double[] fixed() {
+        double[] out = java.util.Arrays.copyOf(times, times.length + 1);
+        out[0] = Math.PI / 2;
+        return out;
+    }
+
+    /**
+     * The route the official code defines but never calls ({@code sample_ordered_timesteps} with the
+     * {@code logit_normal_trigflow} scheme): K times t = atan(exp(N(mean, std²))/σ_d), sorted descending,
+     * the largest replaced by π/2, then a final 0 (K + 1 values). No shift; the points are not tied to a grid.
+     */
+    public static double[] logitNormalSorted(int steps, double mean, double std, Rng rng) {
+        double[] out = new double[steps + 1];
+        for (int i = 0; i < steps; i++) {
+            out[i] = Math.atan(Math.exp(mean + std * rng.gaussian()) / TrigFlow.SIGMA_D);
+        }
+        java.util.Arrays.sort(out, 0, steps);
+        for (int i = 0, j = steps - 1; i < j; i++, j--) {
+            double swap = out[i];
+            out[i] = out[j];
+            out[j] = swap;
+        }
+        out[0] = Math.PI / 2;
+        out[steps] = 0.0;
+        return out;
+    }
+
     /** One jittered route: K times from π/2 down, then a final 0 (K + 1 values). */
     public double[] jittered(Rng rng) {
         double[] out = new double[times.length + 1];

@@ -11,8 +11,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 /** Shared Jackson mappers: JSON for metadata, YAML for configs. */
 public final class Json {
     /**
-     * Marks an optional config key: {@code @JacksonInject(value = Json.ABSENT, useInput = OptBoolean.TRUE)}
-     * on a record component makes an absent key null instead of a "missing field" error.
+     * Marks an optional config key: {@code @JacksonInject(value = Json.ABSENT + "name", useInput = OptBoolean.TRUE)}
+     * on a record component makes an absent key null instead of a "missing field" error. Jackson wants a
+     * distinct id per component of a record, hence the suffix; every id starting with ABSENT injects null.
      */
     public static final String ABSENT = "absent-optional-key";
     public static final ObjectMapper JSON = configure(new ObjectMapper());
@@ -26,13 +27,23 @@ public final class Json {
      * a fraction where a whole number is expected.
      */
     private static ObjectMapper configure(ObjectMapper m) {
-        java.util.Map<String, Object> absent = new java.util.HashMap<>();
-        absent.put(ABSENT, null);
-        return m.setInjectableValues(new InjectableValues.Std(absent)).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        return m.setInjectableValues(new AbsentKeys()).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /** Injects null for every optional key (ids starting with {@link #ABSENT}) that a document leaves out. */
+    private static final class AbsentKeys extends InjectableValues {
+        @Override
+        public Object findInjectableValue(Object valueId, com.fasterxml.jackson.databind.DeserializationContext context,
+                com.fasterxml.jackson.databind.BeanProperty forProperty, Object beanInstance) {
+            if (valueId instanceof String id && id.startsWith(ABSENT)) {
+                return null;
+            }
+            throw new IllegalStateException("no injectable value " + valueId);
+        }
     }
 
     /** Compact JSON of a value; our value types always serialise. */

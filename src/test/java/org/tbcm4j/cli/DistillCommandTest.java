@@ -169,6 +169,14 @@ class DistillCommandTest extends WithManager {
                 "--set training.steps=2.5: expected a whole number (long), got '2.5'");
         refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "loss.final_r=2"),
                 "loss.final_r must be in [0, 1], got 2.0");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "route=sorted"),
+                "route must be jittered, fixed or logit_normal_sorted, got sorted");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "rollout_points=two"),
+                "rollout_points must be all or one, got two");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "rollout_store=1"),
+                "rollout_store (1) must hold at least prompts_per_iteration");
+        refused(CliHarness.run("distill", "--config", cfg, "--runs", runs, "--set", "rollout_store=-3"),
+                "rollout_store must be 0 (fresh rollouts) or a number of prompts up to");
         assertFalse(Files.exists(tmp.resolve("runs/d")), "a refused override starts no run");
     }
 

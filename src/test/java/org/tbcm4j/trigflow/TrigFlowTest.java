@@ -115,6 +115,31 @@ class TrigFlowTest extends WithManager {
     }
 
     @Test
+    void fixedRouteIsTheReferenceRouteFromHalfPiToZero() {
+        ReferenceRoute route = new ReferenceRoute(16, 2.5);
+        double[] fixed = route.fixed();
+        assertEquals(17, fixed.length);
+        assertEquals(Math.PI / 2, fixed[0], 0.0);
+        assertArrayEquals(java.util.Arrays.copyOfRange(route.times(), 1, 16), java.util.Arrays.copyOfRange(fixed, 1, 16),
+                0.0);
+        assertEquals(0.0, fixed[16], 0.0);
+    }
+
+    @Test
+    void logitNormalSortedRouteIsTheOfficialUnusedSampler() {
+        double[] route = ReferenceRoute.logitNormalSorted(16, 0.2, 1.6, Rng.of(3, "route", 1));
+        // independently: 16 draws of atan(exp(0.2 + 1.6 z) / 0.5), descending, the largest replaced by pi/2, then 0
+        Rng rng = Rng.of(3, "route", 1);
+        double[] expected = java.util.stream.DoubleStream.generate(() -> Math.atan(Math.exp(0.2 + 1.6 * rng.gaussian())
+                / 0.5)).limit(16).boxed().sorted(java.util.Comparator.reverseOrder()).mapToDouble(Double::doubleValue)
+                .toArray();
+        expected[0] = Math.PI / 2;
+        assertEquals(17, route.length);
+        assertArrayEquals(expected, java.util.Arrays.copyOf(route, 16), 0.0);
+        assertEquals(0.0, route[16], 0.0);
+    }
+
+    @Test
     void routeRejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new ReferenceRoute(1, 2.5));
         assertThrows(IllegalArgumentException.class, () -> new ReferenceRoute(16, 0));

@@ -1,0 +1,250 @@
+package org.tbcm4j.experiment;
+
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.tbcm4j.config.ConfigException;
+import org.tbcm4j.config.Configs;
+import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.model.GuidanceScales;
+import org.tbcm4j.util.Home;
+import org.tbcm4j.util.Json;
+
+/**
+ * plans/NAME.yaml: arms (a distillation config plus --set overrides), the seeds every arm is trained with,
+ * and how each trained student is evaluated. Every (arm, seed) pair is one run.
+ *
+ * @param reference the arm every other arm is compared with, seed by seed
+ * @param compare further comparisons, each [arm, against] (e.g. each arm at the other's training time
+ *     against that other arm); optional
+ * @param evaluation how each run's student (and, once, the teacher) is scored
+ */
+public record Plan(String name,
+        @JacksonInject(value = Json.ABSENT + "description", useInput = OptBoolean.TRUE) String description,
+        String reference, List<Long> seeds, Evaluation evaluation, List<Arm> arms,
+        @JacksonInject(value = Json.ABSENT + "compare", useInput = OptBoolean.TRUE) List<List<String>> compare) {
+
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int MAX_SEEDS = 1000;
+    private static final int MAX_ARMS = 200;
+
+    /**
+     * One arm. {@code like} starts from another arm's config and overrides (then adds its own);
+     * {@code matchTimeOf} gives it another arm's measured training time: each key of {@code timeScaled}
+     * (whole numbers, default training.steps) is multiplied, per seed, by the training seconds of that arm
+     * over those of {@code like}, so that both train for the same wall time.
+     */
+    public record Arm(String name, @JacksonInject(value = Json.ABSENT + "config", useInput = OptBoolean.TRUE) String config,
+            @JacksonInject(value = Json.ABSENT + "set", useInput = OptBoolean.TRUE) List<String> set,
+            @JacksonInject(value = Json.ABSENT + "like", useInput = OptBoolean.TRUE) String like,
+            @JacksonInject(value = Json.ABSENT + "matchTimeOf", useInput = OptBoolean.TRUE) String matchTimeOf,
+            @JacksonInject(value = Json.ABSENT + "timeScaled", useInput = OptBoolean.TRUE) List<String> timeScaled) {
+        public Arm {
+            set = set == null ? List.of() : List.copyOf(set);
+            timeScaled = timeScaled == null ? List.of("training.steps") : List.copyOf(timeScaled);
+        }
+    }
+
+    /** A teacher setting scored beside the students (once: the teacher does not depend on the seed). */
+    public record TeacherSetting(int steps, double cfg,
+            @JacksonInject(value = Json.ABSENT + "sampler", useInput = OptBoolean.TRUE) String sampler,
+            @JacksonInject(value = Json.ABSENT + "shift", useInput = OptBoolean.TRUE) Double shift) {
+        public TeacherSetting {
+            sampler = sampler == null ? "dpm2m" : sampler;
+            shift = shift == null ? 1.0 : shift;
+            if (steps < 1 || steps > 1000) {
+                throw new IllegalArgumentException("evaluation.teacher steps must be in 1..1000, got " + steps);
+            }
+            GuidanceScales.check("evaluation.teacher cfg", cfg);
+        }
+    }
+
+    /**
+     * How students are scored: {@code samples} balanced over the classes from noise seed {@code seed} (the
+     * same noise for every run: differences between arms are not evaluation noise), at each student step
+     * count and guidance scale; {@code snapshots} also scores every snapshot the run keeps (FD against
+     * iteration).
+     */
+    public record Evaluation(int samples, long seed, List<Integer> studentSteps, List<Double> guidance,
+            @JacksonInject(value = Json.ABSENT + "intermediateTime", useInput = OptBoolean.TRUE) Double intermediateTime,
+            @JacksonInject(value = Json.ABSENT + "snapshots", useInput = OptBoolean.TRUE) Boolean snapshots,
+            @JacksonInject(value = Json.ABSENT + "teacher", useInput = OptBoolean.TRUE) List<TeacherSetting> teacher,
+            @JacksonInject(value = Json.ABSENT + "teacherModel", useInput = OptBoolean.TRUE) String teacherModel,
+            @JacksonInject(value = Json.ABSENT + "autoencoder", useInput = OptBoolean.TRUE) String autoencoder,
+            @JacksonInject(value = Json.ABSENT + "classifier", useInput = OptBoolean.TRUE) String classifier,
+            @JacksonInject(value = Json.ABSENT + "reference", useInput = OptBoolean.TRUE) String reference) {
+        public Evaluation {
+            if (samples < 20 || samples > 100_000) {
+                throw new IllegalArgumentException("evaluation.samples must be in 20..100000, got " + samples);
+            }
+            if (studentSteps == null || studentSteps.isEmpty()) {
+                throw new IllegalArgumentException("evaluation.student_steps must list at least one step count");
+            }
+            for (int k : studentSteps) {
+                if (k < 1 || k > 64) {
+                    throw new IllegalArgumentException("evaluation.student_steps must be in 1..64, got " + k);
+                }
+            }
+            if (guidance == null || guidance.isEmpty()) {
+                throw new IllegalArgumentException("evaluation.guidance must list at least one scale");
+            }
+            guidance.forEach(w -> GuidanceScales.check("evaluation.guidance", w));
+            intermediateTime = intermediateTime == null ? 1.0 : intermediateTime;
+            snapshots = snapshots != null && snapshots;
+            teacher = teacher == null ? List.of() : List.copyOf(teacher);
+            teacherModel = teacherModel == null ? "models/fashion-mnist/teacher.safetensors" : teacherModel;
+            autoencoder = autoencoder == null ? "models/fashion-mnist/autoencoder.safetensors" : autoencoder;
+            classifier = classifier == null ? "models/fashion-mnist/classifier.safetensors" : classifier;
+            reference = reference == null ? "models/fashion-mnist/reference-features.safetensors" : reference;
+        }
+    }
+
+    public Plan {
+        if (name == null || !SAFE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name must be 1-64 letters, digits, '.', '_' or '-', got " + name);
+        }
+        if (seeds == null || seeds.isEmpty()) {
+            throw new IllegalArgumentException("seeds must list at least one seed");
+        }
+        if (seeds.size() > MAX_SEEDS || new HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException("seeds must be distinct and at most " + MAX_SEEDS + ", got " + seeds);
+        }
+        if (evaluation == null) {
+            throw new IllegalArgumentException("evaluation is required");
+        }
+        if (arms == null || arms.isEmpty() || arms.size() > MAX_ARMS) {
+            throw new IllegalArgumentException("arms must list 1.." + MAX_ARMS + " arms");
+        }
+        Set<String> names = new HashSet<>();
+        for (Arm arm : arms) {
+            if (arm.name() == null || !SAFE_NAME.matcher(arm.name()).matches()) {
+                throw new IllegalArgumentException("arm name must be 1-64 letters, digits, '.', '_' or '-', got "
+                        + arm.name());
+            }
+            if (!names.add(arm.name())) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "' is named twice");
+            }
+        }
+        for (Arm arm : arms) {
+            if ((arm.config() == null) == (arm.like() == null)) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "' needs exactly one of config and like");
+            }
+            for (String other : new String[] {arm.like(), arm.matchTimeOf()}) {
+                if (other != null && (!names.contains(other) || other.equals(arm.name()))) {
+                    throw new IllegalArgumentException("arm '" + arm.name() + "' refers to arm '" + other
+                            + "', which is not another arm of the plan (arms: " + names + ")");
+                }
+            }
+            if (arm.matchTimeOf() != null && arm.like() == null) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "': match_time_of needs like (the arm "
+                        + "whose time per iteration is scaled)");
+            }
+        }
+        if (reference == null || !names.contains(reference)) {
+            throw new IllegalArgumentException("reference must name an arm of the plan (arms: " + names + "), got "
+                    + reference);
+        }
+        compare = compare == null ? List.of() : List.copyOf(compare);
+        for (List<String> pair : compare) {
+            if (pair == null || pair.size() != 2 || !names.contains(pair.get(0)) || !names.contains(pair.get(1))
+                    || pair.get(0).equals(pair.get(1))) {
+                throw new IllegalArgumentException("compare: each entry must be [arm, another arm] of the plan (arms: "
+                        + names + "), got " + pair);
+            }
+        }
+        description = description == null ? "" : description;
+        seeds = List.copyOf(seeds);
+        arms = List.copyOf(arms);
+    }
+
+    /** Reads a plan and checks every arm's config and overrides now, before any run starts. */
+    public static Plan load(Path file) {
+        Plan plan = Configs.load(file, Plan.class);
+        for (Arm arm : plan.arms()) {
+            plan.armChain(arm);
+            try {
+                plan.config(arm, plan.seeds().get(0), List.of());
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw new ConfigException(file + ": arm '" + arm.name() + "': " + e.getMessage());
+            }
+        }
+        return plan;
+    }
+
+    /** Every comparison the summary makes, [arm, against]: each arm against the reference, then compare's. */
+    public List<List<String>> comparisons() {
+        List<List<String>> all = new ArrayList<>();
+        for (Arm arm : arms) {
+            if (!arm.name().equals(reference)) {
+                all.add(List.of(arm.name(), reference));
+            }
+        }
+        for (List<String> pair : compare) {
+            if (!all.contains(pair)) {
+                all.add(List.copyOf(pair));
+            }
+        }
+        return all;
+    }
+
+    public Arm arm(String armName) {
+        return arms.stream().filter(a -> a.name().equals(armName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the plan has no arm '" + armName + "'"));
+    }
+
+    /** The arm and the arms it is {@code like}, root first; a cycle is an error. */
+    List<Arm> armChain(Arm arm) {
+        List<Arm> chain = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Arm a = arm; a != null; a = a.like() == null ? null : arm(a.like())) {
+            if (!seen.add(a.name())) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "': like forms a cycle through '"
+                        + a.name() + "'");
+            }
+            chain.add(0, a);
+        }
+        return chain;
+    }
+
+    /** The config file an arm starts from (its own, or that of the arm it is like). */
+    public Path configFile(Arm arm) {
+        return Home.resolve(armChain(arm).get(0).config());
+    }
+
+    /** The overrides of an arm: those of the arms it is like first, then its own, then the seed and {@code extra}. */
+    public List<String> overrides(Arm arm, long seed, List<String> extra) {
+        List<String> all = new ArrayList<>();
+        for (Arm a : armChain(arm)) {
+            all.addAll(a.set());
+        }
+        all.add("seed=" + seed);
+        all.addAll(extra);
+        return all;
+    }
+
+    /** The distillation config of (arm, seed), with {@code extra} overrides (e.g. a matched time). */
+    public DistillConfig config(Arm arm, long seed, List<String> extra) {
+        return Configs.load(configFile(arm), DistillConfig.class, overrides(arm, seed, extra));
+    }
+
+    /** The arms a run of {@code arm} must wait for (same seed): the one it is like and the one whose time it matches. */
+    public List<String> dependencies(Arm arm) {
+        List<String> deps = new ArrayList<>();
+        if (arm.matchTimeOf() != null) {
+            deps.add(arm.like());
+            deps.add(arm.matchTimeOf());
+        }
+        return deps;
+    }
+
+    /** The evaluation, as a JSON tree: stored with each result, so that a changed evaluation is redone. */
+    public Map<String, Object> evaluationJson() {
+        return Json.JSON.convertValue(evaluation, Map.class);
+    }
+}

@@ -1,0 +1,186 @@
+package org.tbcm4j.experiment;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.tbcm4j.config.Configs;
+import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.Distillation;
+import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Student;
+import org.tbcm4j.model.StudentGenerator;
+import org.tbcm4j.model.TeacherGenerator;
+import org.tbcm4j.report.MetricsTable;
+import org.tbcm4j.train.RunDirectory;
+import org.tbcm4j.trigflow.OdeSampler;
+import org.tbcm4j.util.Home;
+import org.tbcm4j.util.Json;
+
+/**
+ * One run of a plan, as its child JVM does it: train (arm, seed) into its run directory, resuming from the
+ * last checkpoint if there is one, score the student (and its snapshots), and write the result file last,
+ * atomically, so that a result exists only for a complete run.
+ */
+public final class RunExecution {
+    private RunExecution() {}
+
+    /** Trains and scores (arm, seed) of {@code plan} under {@code out}; {@code extra} are derived overrides. */
+    public static void run(Plan plan, Path out, String armName, long seed, List<String> extra, Path dataDir,
+            NDManager root) {
+        Layout layout = new Layout(out);
+        Plan.Arm arm = plan.arm(armName);
+        DistillConfig config = plan.config(arm, seed, extra);
+        RunDirectory dir = layout.run(armName, seed);
+        boolean resume = dir.hasCheckpoint();
+        if (resume) {
+            DistillConfig saved = Configs.load(dir.config(), DistillConfig.class);
+            if (!Json.JSON.valueToTree(saved).equals(Json.JSON.valueToTree(config))) {
+                throw new IllegalArgumentException("arm '" + armName + "' seed " + seed + ": the plan now gives another "
+                        + "config than the one " + dir.root() + " was started with; delete that directory to start "
+                        + "the run again");
+            }
+        }
+        if (!Files.exists(dir.model())) {
+            System.out.println((resume ? "resuming " : "training ") + armName + " seed " + seed + " in " + dir.root());
+            Distillation.run(config, dir, dataDir, resume, 0, root);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("arm", armName);
+        result.put("seed", seed);
+        result.put("overrides", plan.overrides(arm, seed, extra));
+        result.put("config", Json.JSON.valueToTree(config));
+        result.put("evaluation", plan.evaluationJson());
+        result.put("training", training(dir, config));
+        result.put("rows", studentRows(plan.evaluation(), dir, config.training().steps(), root));
+        write(layout.result(armName, seed), result);
+    }
+
+    /** Scores the plan's teacher settings once, into results/teacher.json. */
+    public static void teacher(Plan plan, Path out, NDManager root) {
+        Plan.Evaluation e = plan.evaluation();
+        Scoring scoring = new Scoring(e, root);
+        Path teacherFile = Home.resolve(e.teacherModel());
+        DiT teacher = ModelFiles.teacher(teacherFile, root);
+        ModelFiles.requireLatentFit(scoring.autoencoder(), teacher.config(), Home.resolve(e.autoencoder()), teacherFile);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Plan.TeacherSetting s : e.teacher()) {
+            TeacherGenerator g = new TeacherGenerator(teacher, OdeSampler.parse(s.sampler()), s.steps(), s.cfg(),
+                    s.shift());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("generator", String.format(Locale.ROOT, "teacher, %d steps, w %s", s.steps(), number(s.cfg())));
+            row.put("steps", s.steps());
+            row.put("guidance", s.cfg());
+            row.putAll(scoring.score(g, root));
+            System.out.println(row);
+            rows.add(row);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("evaluation", plan.evaluationJson());
+        result.put("rows", rows);
+        write(new Layout(out).teacherResult(), result);
+    }
+
+    /** The run's cost: iterations, training (loop) seconds, pairs per second, peak memory, teacher evaluations. */
+    private static Map<String, Object> training(RunDirectory dir, DistillConfig config) {
+        MetricsTable metrics = MetricsTable.read(dir.metrics());
+        List<double[]> elapsed = metrics.column("elapsed_s");
+        double seconds = elapsed.get(elapsed.size() - 1)[1];
+        long iterations = config.training().steps();
+        double perPair = metrics.column("teacher_evaluations_per_pair").stream().mapToDouble(p -> p[1]).average()
+                .orElse(Double.NaN);
+        JsonNode summary = read(dir.file("summary.json"));
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("iterations", iterations);
+        t.put("pairs_per_iteration", config.pairsPerIteration());
+        t.put("train_seconds", seconds);
+        t.put("wall_seconds", summary.path("seconds").asDouble(Double.NaN));
+        t.put("pairs_per_second", iterations * config.pairsPerIteration() / seconds);
+        t.put("peak_rss_mib", summary.path("peak_resident_bytes").asDouble(Double.NaN) / 1048576.0);
+        t.put("teacher_evaluations", Math.round(perPair * config.pairsPerIteration() * iterations));
+        return t;
+    }
+
+    /** One row per scored model (the final one, and each snapshot if asked), student step count and guidance. */
+    private static List<Map<String, Object>> studentRows(Plan.Evaluation e, RunDirectory dir, long iterations,
+            NDManager root) {
+        Scoring scoring = new Scoring(e, root);
+        Map<Long, Path> models = new java.util.TreeMap<>();
+        if (e.snapshots()) {
+            models.putAll(snapshots(dir.root().resolve("snapshots")));
+        }
+        models.put(iterations, dir.model());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map.Entry<Long, Path> model : models.entrySet()) {
+            try (NDManager m = root.newSubManager()) {
+                Student student = ModelFiles.student(model.getValue(), m);
+                for (int k : e.studentSteps()) {
+                    for (double w : e.guidance()) {
+                        StudentGenerator g = new StudentGenerator(student, k, e.intermediateTime(), w, e.seed());
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("generator", String.format(Locale.ROOT, "student, %d step%s, w %s", k,
+                                k == 1 ? "" : "s", number(w)));
+                        row.put("iteration", model.getKey());
+                        row.put("steps", k);
+                        row.put("guidance", w);
+                        row.putAll(scoring.score(g, m));
+                        rows.add(row);
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static Map<Long, Path> snapshots(Path directory) {
+        Map<Long, Path> found = new LinkedHashMap<>();
+        if (!Files.isDirectory(directory)) {
+            return found;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.matches("step-\\d+\\.safetensors")) {
+                    found.put(Long.parseLong(name.substring(5, name.length() - ".safetensors".length())), f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory, e);
+        }
+        return found;
+    }
+
+    static String number(double w) {
+        return w == Math.rint(w) ? String.valueOf((long) w) : String.valueOf(w);
+    }
+
+    static JsonNode read(Path file) {
+        try {
+            return Json.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot be read as JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void write(Path file, Object value) {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file.getParent(), e);
+        }
+        try {
+            RunDirectory.writeAtomically(file, Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + file, e);
+        }
+    }
+}

@@ -1,0 +1,498 @@
+package org.tbcm4j.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.tbcm4j.report.ErrorBarChart;
+import org.tbcm4j.report.HtmlReport;
+import org.tbcm4j.report.LineChart;
+import org.tbcm4j.train.RunDirectory;
+import org.tbcm4j.util.Json;
+
+/**
+ * An experiment's results, summarised: results.csv (one row per run and generator), summary.json and
+ * summary.md (per arm and generator the mean, standard deviation and 95 % interval over seeds, and the
+ * paired difference from the reference arm over shared seeds), charts and index.html.
+ */
+public final class Summary {
+    /** Quality metrics of a generator, and how many decimals they are shown with. */
+    static final Map<String, Integer> QUALITY = linked("fd", 3, "kid", 4, "precision", 3, "recall", 3,
+            "class_accuracy", 3);
+    /** Cost metrics of a run. */
+    static final Map<String, Integer> COST = linked("train_seconds", 0, "pairs_per_second", 1, "peak_rss_mib", 0,
+            "teacher_evaluations", 0);
+
+    /** One scored generator of one run (final weights, or a snapshot's). */
+    record Row(String arm, long seed, String generator, long iteration, boolean last, int steps, double guidance,
+            Map<String, Double> values) {}
+
+    /** A run's cost. */
+    record Cost(String arm, long seed, Map<String, Double> values) {}
+
+    private final Plan plan;
+    private final List<Row> rows = new ArrayList<>();
+    private final List<Cost> costs = new ArrayList<>();
+    private final List<Row> teacher = new ArrayList<>();
+
+    Summary(Plan plan, Layout layout) {
+        this.plan = plan;
+        for (Plan.Arm arm : plan.arms()) {
+            for (long seed : plan.seeds()) {
+                Path file = layout.result(arm.name(), seed);
+                if (Files.exists(file)) {
+                    add(arm.name(), seed, RunExecution.read(file));
+                }
+            }
+        }
+        if (Files.exists(layout.teacherResult())) {
+            for (JsonNode r : RunExecution.read(layout.teacherResult()).path("rows")) {
+                teacher.add(new Row("teacher", -1, r.path("generator").asText(), 0, true, r.path("steps").asInt(),
+                        r.path("guidance").asDouble(), values(r, QUALITY)));
+            }
+        }
+    }
+
+    /** Writes every summary file of the plan's results found under {@code layout}. */
+    public static void write(Plan plan, Layout layout) {
+        Summary s = new Summary(plan, layout);
+        RunDirectory.writeAtomically(layout.file("results.csv"), s.csv());
+        RunDirectory.writeAtomically(layout.file("summary.json"), Json.write(s.json()));
+        RunDirectory.writeAtomically(layout.file("summary.md"), s.markdown());
+        RunDirectory.writeAtomically(layout.file("index.html"), s.html(layout));
+    }
+
+    private void add(String arm, long seed, JsonNode result) {
+        JsonNode training = result.path("training");
+        long iterations = training.path("iterations").asLong();
+        costs.add(new Cost(arm, seed, values(training, COST)));
+        for (JsonNode r : result.path("rows")) {
+            long iteration = r.path("iteration").asLong();
+            rows.add(new Row(arm, seed, r.path("generator").asText(), iteration, iteration == iterations,
+                    r.path("steps").asInt(), r.path("guidance").asDouble(), values(r, QUALITY)));
+        }
+    }
+
+    private static Map<String, Double> values(JsonNode node, Map<String, Integer> keys) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        for (String k : keys.keySet()) {
+            v.put(k, node.path(k).asDouble(Double.NaN));
+        }
+        return v;
+    }
+
+    /** The generators scored, in plan order. */
+    List<String> generators() {
+        Set<String> g = new LinkedHashSet<>();
+        rows.stream().filter(Row::last).forEach(r -> g.add(r.generator()));
+        return new ArrayList<>(g);
+    }
+
+    /** Per seed, the final value of {@code metric} for (arm, generator). */
+    Map<Long, Double> finalValues(String arm, String generator, String metric) {
+        Map<Long, Double> bySeed = new TreeMap<>();
+        rows.stream().filter(r -> r.last() && r.arm().equals(arm) && r.generator().equals(generator))
+                .forEach(r -> bySeed.put(r.seed(), r.values().get(metric)));
+        return bySeed;
+    }
+
+    Map<Long, Double> costValues(String arm, String metric) {
+        Map<Long, Double> bySeed = new TreeMap<>();
+        costs.stream().filter(c -> c.arm().equals(arm)).forEach(c -> bySeed.put(c.seed(), c.values().get(metric)));
+        return bySeed;
+    }
+
+    /** Statistics over seeds, or null without values. */
+    static Statistics stats(Map<Long, Double> bySeed) {
+        return bySeed.isEmpty() ? null : Statistics.of(new ArrayList<>(bySeed.values()));
+    }
+
+    /** The paired difference arm − reference over the seeds both have, or null without shared seeds. */
+    static Statistics difference(Map<Long, Double> arm, Map<Long, Double> reference) {
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : arm.entrySet()) {
+            if (reference.containsKey(e.getKey())) {
+                a.add(e.getValue());
+                b.add(reference.get(e.getKey()));
+            }
+        }
+        return a.isEmpty() ? null : Statistics.paired(a, b);
+    }
+
+    private List<String> armNames() {
+        return plan.arms().stream().map(Plan.Arm::name).toList();
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plan", plan.name());
+        out.put("reference", plan.reference());
+        out.put("seeds", plan.seeds());
+        out.put("evaluation", plan.evaluationJson());
+        List<Map<String, Object>> arms = new ArrayList<>();
+        for (String arm : armNames()) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("arm", arm);
+            a.put("runs", costValues(arm, "train_seconds").size());
+            Map<String, Object> cost = new LinkedHashMap<>();
+            for (String metric : COST.keySet()) {
+                cost.put(metric, statsJson(stats(costValues(arm, metric))));
+            }
+            a.put("cost", cost);
+            List<Map<String, Object>> gens = new ArrayList<>();
+            for (String g : generators()) {
+                Map<String, Object> gen = new LinkedHashMap<>();
+                gen.put("generator", g);
+                for (String metric : QUALITY.keySet()) {
+                    gen.put(metric, statsJson(stats(finalValues(arm, g, metric))));
+                }
+                gens.add(gen);
+            }
+            a.put("generators", gens);
+            arms.add(a);
+        }
+        out.put("arms", arms);
+        List<Map<String, Object>> comparisons = new ArrayList<>();
+        for (List<String> pair : plan.comparisons()) {
+            String arm = pair.get(0);
+            String against = pair.get(1);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("arm", arm);
+            c.put("against", against);
+            List<Map<String, Object>> gens = new ArrayList<>();
+            for (String g : generators()) {
+                Map<String, Object> gen = new LinkedHashMap<>();
+                gen.put("generator", g);
+                for (String metric : QUALITY.keySet()) {
+                    gen.put(metric, differenceJson(difference(finalValues(arm, g, metric),
+                            finalValues(against, g, metric))));
+                }
+                gens.add(gen);
+            }
+            c.put("generators", gens);
+            Map<String, Object> cost = new LinkedHashMap<>();
+            for (String metric : COST.keySet()) {
+                Map<String, Object> d = differenceJson(difference(costValues(arm, metric), costValues(against, metric)));
+                Statistics a = stats(costValues(arm, metric));
+                Statistics b = stats(costValues(against, metric));
+                if (a != null && b != null) {
+                    d.put("ratio_of_means", a.mean() / b.mean());
+                }
+                cost.put(metric, d);
+            }
+            c.put("cost", cost);
+            comparisons.add(c);
+        }
+        out.put("comparisons", comparisons);
+        List<Map<String, Object>> t = new ArrayList<>();
+        for (Row r : teacher) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("generator", r.generator());
+            row.putAll(r.values());
+            t.add(row);
+        }
+        out.put("teacher", t);
+        return out;
+    }
+
+    private static Map<String, Object> statsJson(Statistics s) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (s != null) {
+            o.put("n", s.n());
+            o.put("mean", s.mean());
+            o.put("sd", finite(s.sd()));
+            o.put("ci95", java.util.Arrays.asList(finite(s.low()), finite(s.high())));
+        }
+        return o;
+    }
+
+    /** A paired difference over shared seeds; significant when its 95 % interval excludes 0. */
+    private static Map<String, Object> differenceJson(Statistics d) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (d != null) {
+            o.put("shared_seeds", d.n());
+            o.put("mean", d.mean());
+            o.put("sd", finite(d.sd()));
+            o.put("ci95", java.util.Arrays.asList(finite(d.low()), finite(d.high())));
+            o.put("significant", d.excludesZero());
+        }
+        return o;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    String csv() {
+        StringBuilder b = new StringBuilder("arm,seed,generator,iteration,student_steps,guidance");
+        QUALITY.keySet().forEach(k -> b.append(',').append(k));
+        COST.keySet().forEach(k -> b.append(',').append(k));
+        b.append('\n');
+        for (Row r : rows) {
+            Cost c = costs.stream().filter(x -> x.arm().equals(r.arm()) && x.seed() == r.seed()).findFirst().orElseThrow();
+            b.append(r.arm()).append(',').append(r.seed()).append(",\"").append(r.generator()).append("\",")
+                    .append(r.iteration()).append(',').append(r.steps()).append(',').append(r.guidance());
+            QUALITY.keySet().forEach(k -> b.append(',').append(csvNumber(r.values().get(k))));
+            COST.keySet().forEach(k -> b.append(',').append(csvNumber(c.values().get(k))));
+            b.append('\n');
+        }
+        for (Row r : teacher) {
+            b.append("teacher,,\"").append(r.generator()).append("\",,,").append(r.guidance());
+            QUALITY.keySet().forEach(k -> b.append(',').append(csvNumber(r.values().get(k))));
+            COST.keySet().forEach(k -> b.append(','));
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String csvNumber(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
+    }
+
+    /** "1.239 ± 0.052 [1.174, 1.304]" (mean ± sd [95 % interval]); one run: the value alone. */
+    static String cell(Statistics s, int decimals) {
+        if (s == null) {
+            return "–";
+        }
+        String f = "%." + decimals + "f";
+        if (s.n() < 2) {
+            return String.format(Locale.ROOT, f, s.mean());
+        }
+        return String.format(Locale.ROOT, f + " ± " + f + " [" + f + ", " + f + "]", s.mean(), s.sd(), s.low(),
+                s.high());
+    }
+
+    /** "+0.286 [0.101, 0.471]" and a verdict; "no significant difference" when the interval covers 0. */
+    static String differenceCell(Statistics d, int decimals) {
+        if (d == null) {
+            return "–";
+        }
+        String f = "%+." + decimals + "f";
+        if (d.n() < 2) {
+            return String.format(Locale.ROOT, f + " (one seed)", d.mean());
+        }
+        String g = "%." + decimals + "f";
+        return String.format(Locale.ROOT, f + " [" + g + ", " + g + "]%s", d.mean(), d.low(), d.high(),
+                d.excludesZero() ? "" : " no significant difference");
+    }
+
+    /** The summary as tables: header row first. Shared by summary.md and index.html. */
+    private List<List<List<String>>> qualityTables(List<String> titles) {
+        List<List<List<String>>> tables = new ArrayList<>();
+        for (String g : generators()) {
+            titles.add(g + ": mean ± sd [95 % interval] over seeds");
+            List<List<String>> t = new ArrayList<>();
+            List<String> header = HtmlReport.row("arm", "seeds");
+            QUALITY.keySet().forEach(header::add);
+            t.add(header);
+            for (String arm : armNames()) {
+                List<String> row = HtmlReport.row(arm + (arm.equals(plan.reference()) ? " (reference)" : ""),
+                        String.valueOf(finalValues(arm, g, "fd").size()));
+                QUALITY.forEach((k, d) -> row.add(cell(stats(finalValues(arm, g, k)), d)));
+                t.add(row);
+            }
+            tables.add(t);
+            titles.add(g + ": paired differences over shared seeds, mean [95 % interval]");
+            List<List<String>> diff = new ArrayList<>();
+            List<String> dh = HtmlReport.row("comparison", "shared seeds");
+            QUALITY.keySet().forEach(k -> dh.add("Δ " + k));
+            diff.add(dh);
+            for (List<String> pair : plan.comparisons()) {
+                String arm = pair.get(0);
+                String against = pair.get(1);
+                Statistics any = difference(finalValues(arm, g, "fd"), finalValues(against, g, "fd"));
+                List<String> row = HtmlReport.row(arm + " − " + against, any == null ? "0" : String.valueOf(any.n()));
+                QUALITY.forEach((k, d) -> row.add(differenceCell(difference(finalValues(arm, g, k),
+                        finalValues(against, g, k)), d)));
+                diff.add(row);
+            }
+            tables.add(diff);
+        }
+        titles.add("Cost per run: mean ± sd [95 % interval] over seeds; ratio of means to " + plan.reference());
+        List<List<String>> cost = new ArrayList<>();
+        List<String> ch = HtmlReport.row("arm", "runs");
+        COST.keySet().forEach(k -> {
+            ch.add(k);
+            ch.add(k + " ratio");
+        });
+        cost.add(ch);
+        for (String arm : armNames()) {
+            List<String> row = HtmlReport.row(arm, String.valueOf(costValues(arm, "train_seconds").size()));
+            COST.forEach((k, d) -> {
+                Statistics s = stats(costValues(arm, k));
+                Statistics ref = stats(costValues(plan.reference(), k));
+                row.add(cell(s, d));
+                row.add(s == null || ref == null ? "–" : String.format(Locale.ROOT, "%.3f", s.mean() / ref.mean()));
+            });
+            cost.add(row);
+        }
+        tables.add(cost);
+        titles.add("Cost compared: ratio of means, and the paired difference of training seconds [95 % interval]");
+        List<List<String>> costDiff = new ArrayList<>();
+        costDiff.add(HtmlReport.row("comparison", "time ratio", "pairs/s ratio", "peak memory ratio",
+                "teacher evaluations ratio", "Δ train_seconds"));
+        for (List<String> pair : plan.comparisons()) {
+            List<String> row = HtmlReport.row(pair.get(0) + " − " + pair.get(1));
+            for (String k : COST.keySet()) {
+                Statistics a = stats(costValues(pair.get(0), k));
+                Statistics b = stats(costValues(pair.get(1), k));
+                row.add(a == null || b == null ? "–" : String.format(Locale.ROOT, "%.3f", a.mean() / b.mean()));
+            }
+            row.add(differenceCell(difference(costValues(pair.get(0), "train_seconds"),
+                    costValues(pair.get(1), "train_seconds")), 1));
+            costDiff.add(row);
+        }
+        tables.add(costDiff);
+        if (!teacher.isEmpty()) {
+            titles.add("The teacher, on the same evaluation noise");
+            List<List<String>> t = new ArrayList<>();
+            List<String> th = HtmlReport.row("generator");
+            QUALITY.keySet().forEach(th::add);
+            t.add(th);
+            for (Row r : teacher) {
+                List<String> row = HtmlReport.row(r.generator());
+                QUALITY.forEach((k, d) -> row.add(String.format(Locale.ROOT, "%." + d + "f", r.values().get(k))));
+                t.add(row);
+            }
+            tables.add(t);
+        }
+        if (rows.stream().anyMatch(r -> !r.last())) {
+            for (String g : generators()) {
+                titles.add(g + ": FD against iteration, mean [min, max] over seeds");
+                tables.add(iterationTable(g));
+            }
+        }
+        return tables;
+    }
+
+    private List<List<String>> iterationTable(String generator) {
+        List<List<String>> t = new ArrayList<>();
+        t.add(HtmlReport.row("arm", "iteration", "seeds", "FD mean", "FD min", "FD max", "class accuracy mean"));
+        for (String arm : armNames()) {
+            for (Map.Entry<Long, List<Row>> e : byIteration(arm, generator).entrySet()) {
+                double[] fd = e.getValue().stream().mapToDouble(r -> r.values().get("fd")).toArray();
+                double acc = e.getValue().stream().mapToDouble(r -> r.values().get("class_accuracy")).average()
+                        .orElse(Double.NaN);
+                t.add(HtmlReport.row(arm, String.valueOf(e.getKey()), String.valueOf(fd.length),
+                        HtmlReport.number(java.util.Arrays.stream(fd).average().orElse(Double.NaN), 3),
+                        HtmlReport.number(java.util.Arrays.stream(fd).min().orElse(Double.NaN), 3),
+                        HtmlReport.number(java.util.Arrays.stream(fd).max().orElse(Double.NaN), 3),
+                        HtmlReport.number(acc, 3)));
+            }
+        }
+        return t;
+    }
+
+    private Map<Long, List<Row>> byIteration(String arm, String generator) {
+        Map<Long, List<Row>> by = new TreeMap<>();
+        rows.stream().filter(r -> r.arm().equals(arm) && r.generator().equals(generator))
+                .forEach(r -> by.computeIfAbsent(r.iteration(), k -> new ArrayList<>()).add(r));
+        return by;
+    }
+
+    String markdown() {
+        StringBuilder b = new StringBuilder("# Experiment " + plan.name() + "\n\n");
+        if (!plan.description().isBlank()) {
+            b.append(plan.description().strip()).append("\n\n");
+        }
+        Plan.Evaluation e = plan.evaluation();
+        b.append(String.format(Locale.ROOT, "Seeds %s; reference arm `%s`. Evaluation: %d samples per generator, "
+                + "balanced over the classes, noise seed %d (the same noise for every run), FD/KID/precision/recall "
+                + "in the evaluation classifier's features against the test split. Intervals: Student's t, 95 %%, "
+                + "over seeds.%n%n", plan.seeds(), plan.reference(), e.samples(), e.seed()));
+        List<String> titles = new ArrayList<>();
+        List<List<List<String>>> tables = qualityTables(titles);
+        for (int i = 0; i < tables.size(); i++) {
+            b.append("## ").append(titles.get(i)).append("\n\n");
+            List<List<String>> t = tables.get(i);
+            for (int r = 0; r < t.size(); r++) {
+                b.append("| ").append(String.join(" | ", t.get(r))).append(" |\n");
+                if (r == 0) {
+                    b.append("|").append("---|".repeat(t.get(r).size())).append('\n');
+                }
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    String html(Layout layout) {
+        HtmlReport page = new HtmlReport("Experiment " + plan.name());
+        if (!plan.description().isBlank()) {
+            page.paragraph(plan.description().strip());
+        }
+        page.paragraph(String.format(Locale.ROOT, "Seeds %s, reference arm %s, %d evaluation samples (noise seed %d). "
+                + "Error bars and intervals: 95 %% (Student's t over seeds).", plan.seeds(), plan.reference(),
+                plan.evaluation().samples(), plan.evaluation().seed()));
+        List<String[]> figures = new ArrayList<>();
+        for (String g : generators()) {
+            for (String metric : new String[] {"fd", "class_accuracy"}) {
+                String file = "charts/" + metric + "-" + slug(g) + ".png";
+                List<String> arms = new ArrayList<>();
+                List<Double> means = new ArrayList<>();
+                List<Double> errors = new ArrayList<>();
+                for (String arm : armNames()) {
+                    Statistics s = stats(finalValues(arm, g, metric));
+                    if (s != null) {
+                        arms.add(arm);
+                        means.add(s.mean());
+                        errors.add(s.n() > 1 ? s.high() - s.mean() : Double.NaN);
+                    }
+                }
+                if (!arms.isEmpty()) {
+                    ErrorBarChart.write(layout.file(file), g, metric, arms,
+                            means.stream().mapToDouble(Double::doubleValue).toArray(),
+                            errors.stream().mapToDouble(Double::doubleValue).toArray());
+                    figures.add(new String[] {file, metric + ", " + g});
+                }
+            }
+            if (rows.stream().anyMatch(r -> !r.last() && r.generator().equals(g))) {
+                String file = "charts/fd-vs-iteration-" + slug(g) + ".png";
+                Map<String, List<double[]>> series = new LinkedHashMap<>();
+                for (String arm : armNames()) {
+                    for (Map.Entry<Long, List<Row>> e : byIteration(arm, g).entrySet()) {
+                        double[] fd = e.getValue().stream().mapToDouble(r -> r.values().get("fd")).toArray();
+                        double x = e.getKey();
+                        series.computeIfAbsent(arm + " mean", k -> new ArrayList<>())
+                                .add(new double[] {x, java.util.Arrays.stream(fd).average().orElseThrow()});
+                        if (fd.length > 1) {
+                            series.computeIfAbsent(arm + " min", k -> new ArrayList<>())
+                                    .add(new double[] {x, java.util.Arrays.stream(fd).min().orElseThrow()});
+                            series.computeIfAbsent(arm + " max", k -> new ArrayList<>())
+                                    .add(new double[] {x, java.util.Arrays.stream(fd).max().orElseThrow()});
+                        }
+                    }
+                }
+                LineChart.write(layout.file(file), "FD against iteration, " + g, "iteration", "FD", series, false);
+                figures.add(new String[] {file, "FD against iteration, " + g});
+            }
+        }
+        page.figures(figures);
+        List<String> titles = new ArrayList<>();
+        List<List<List<String>>> tables = qualityTables(titles);
+        for (int i = 0; i < tables.size(); i++) {
+            page.heading(titles.get(i)).table(tables.get(i));
+        }
+        return page.render();
+    }
+
+    static String slug(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    private static Map<String, Integer> linked(Object... keyAndDecimals) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyAndDecimals.length; i += 2) {
+            m.put((String) keyAndDecimals[i], (Integer) keyAndDecimals[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,224 @@
+package org.tbcm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.distill.BlankLatent;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.testing.WithManager;
+import org.tbcm4j.util.Json;
+
+/**
+ * tbcm experiment on miniature models: results and summary statistics against a hand computation, an
+ * arm given another's measured time, resumption after kill -9 at random moments, and bad plans.
+ */
+class ExperimentCommandTest extends WithManager {
+    @TempDir
+    Path tmp;
+
+    private Path config;
+    private Path data;
+    private String models;
+
+    @BeforeEach
+    void writeModels() throws Exception {
+        Path teacher = TinyModels.teacher(tmp, m);
+        Path ae = TinyModels.autoencoder(tmp, m, 4);
+        Path classifier = TinyModels.classifierFile(tmp, m);
+        Path reference = TinyModels.reference(tmp, m);
+        Path blank = tmp.resolve("blank.safetensors");
+        BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
+        data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
+        config = tmp.resolve("distill.yaml");
+        Files.writeString(config, "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
+                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
+                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: "
+                + blank + "\ndata_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n"
+                + "  tangent_warmup: 2\n  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n"
+                + "  norm_constant: 0.1\ntraining:\n  steps: 4\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
+                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 1\n  log_every: 1\n"
+                + "  eval_every: 0\n  snapshot_every: 2\nevaluation: null\n");
+        models = "  teacher_model: " + teacher + "\n  autoencoder: " + ae + "\n  classifier: " + classifier
+                + "\n  reference: " + reference + "\n";
+    }
+
+    private Path plan(String name, String seeds, String arms, String evaluationExtra) throws Exception {
+        Path p = tmp.resolve(name + ".yaml");
+        Files.writeString(p, "name: " + name + "\nreference: traj\nseeds: " + seeds + "\nevaluation:\n  samples: 20\n"
+                + "  seed: 7\n  student_steps: [1, 2]\n  guidance: [1.5]\n" + evaluationExtra + models + "arms:\n" + arms);
+        return p;
+    }
+
+    private static final String TRAJECTORY = "  - name: traj\n    config: CONFIG\n";
+
+    @Test
+    void summarisesSeedsAndMatchesAnotherArmsTime() throws Exception {
+        Path plan = plan("stats", "[3, 4]", (TRAJECTORY + "  - name: data\n    config: CONFIG\n    set: [pairs=data]\n"
+                + "  - name: traj-time-of-data\n    like: traj\n    match_time_of: data\n"
+                + "    time_scaled: [training.steps]\n").replace("CONFIG", config.toString()),
+                "  teacher: [{steps: 2, cfg: 1.5}]\n");
+        Path out = tmp.resolve("out");
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString(),
+                "--data", data.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        assertTrue(r.out().contains("[7/7 runs]"), r.out());
+
+        // results.csv: one row per run and generator (3 arms × 2 seeds × 2 step counts) and the teacher's
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(1 + 3 * 2 * 2 + 1, csv.size(), String.join("\n", csv));
+
+        // the summary's statistics against a hand computation from the result files
+        JsonNode summary = Json.JSON.readTree(out.resolve("summary.json").toFile());
+        double[] traj = {fd(out, "traj", 3), fd(out, "traj", 4)};
+        double[] dat = {fd(out, "data", 3), fd(out, "data", 4)};
+        JsonNode trajFd = summary.at("/arms/0/generators/0/fd");
+        double mean = (traj[0] + traj[1]) / 2;
+        double sd = Math.abs(traj[0] - traj[1]) / Math.sqrt(2);
+        double t975df1 = 12.706204736174698;
+        assertEquals(mean, trajFd.get("mean").asDouble(), 1e-12);
+        assertEquals(sd, trajFd.get("sd").asDouble(), 1e-12);
+        assertEquals(mean - t975df1 * sd / Math.sqrt(2), trajFd.get("ci95").get(0).asDouble(), 1e-9);
+        assertEquals(mean + t975df1 * sd / Math.sqrt(2), trajFd.get("ci95").get(1).asDouble(), 1e-9);
+        JsonNode diff = summary.at("/comparisons/0/generators/0/fd");
+        double d0 = dat[0] - traj[0];
+        double d1 = dat[1] - traj[1];
+        assertEquals((d0 + d1) / 2, diff.get("mean").asDouble(), 1e-12);
+        assertEquals(Math.abs(d0 - d1) / Math.sqrt(2), diff.get("sd").asDouble(), 1e-12);
+        double half = t975df1 * Math.abs(d0 - d1) / 2;
+        assertEquals(Math.abs((d0 + d1) / 2) > half, diff.get("significant").asBoolean());
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("student, 1 step, w 1.5"));
+        assertTrue(Files.exists(out.resolve("index.html")));
+        assertTrue(Files.exists(out.resolve("charts/fd-student-1-step-w-1.5.png")));
+        assertEquals(1, Json.JSON.readTree(out.resolve("results/teacher.json").toFile()).get("rows").size());
+
+        // the matched arm trained for round(4 × time(data) / time(traj)) iterations, seed by seed
+        for (long seed : new long[] {3, 4}) {
+            double ratio = result(out, "data", seed).at("/training/train_seconds").asDouble()
+                    / result(out, "traj", seed).at("/training/train_seconds").asDouble();
+            JsonNode matched = result(out, "traj-time-of-data", seed);
+            assertEquals(Math.max(1, Math.round(4 * ratio)), matched.at("/config/training/steps").asLong());
+            assertEquals(matched.at("/config/training/steps").asLong(), matched.at("/training/iterations").asLong());
+        }
+
+        // invoked again, nothing is redone
+        CliHarness.Result again = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString(),
+                "--data", data.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("0 to do"), again.out());
+    }
+
+    private static JsonNode result(Path out, String arm, long seed) throws Exception {
+        return Json.JSON.readTree(out.resolve("results/" + arm + "/seed-" + seed + ".json").toFile());
+    }
+
+    private static double fd(Path out, String arm, long seed) throws Exception {
+        for (JsonNode row : result(out, arm, seed).get("rows")) {
+            if (row.get("generator").asText().equals("student, 1 step, w 1.5") && row.get("iteration").asLong() == 4) {
+                return row.get("fd").asDouble();
+            }
+        }
+        throw new AssertionError("no final 1-step row for " + arm + " seed " + seed);
+    }
+
+    @Test
+    void killedAtRandomMomentsEndsWithOneResultPerRunAndTheSameWeights() throws Exception {
+        Path plan = plan("resume", "[1, 2]", TRAJECTORY.replace("CONFIG", config.toString()),
+                "  snapshots: true\n");
+        Path straight = tmp.resolve("straight");
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", straight.toString()).exitCode());
+
+        Path killed = tmp.resolve("killed");
+        List<Long> delays = new ArrayList<>();
+        for (int kill = 0; kill < 3; kill++) {
+            long delay = ThreadLocalRandom.current().nextLong(1500, 12000);
+            delays.add(delay);
+            Process p = new ProcessBuilder(javaCommand("experiment", "--plan", plan.toString(), "--out",
+                    killed.toString())).redirectErrorStream(true).redirectOutput(tmp.resolve("kill.log").toFile())
+                    .start();
+            if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        Thread.sleep(500); // the children see their parent gone and halt
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", killed.toString());
+        assertEquals(0, r.exitCode(), "kills after " + delays + " ms: " + r.err() + r.out());
+        try (Stream<Path> files = Files.walk(killed.resolve("results"))) {
+            assertEquals(2, files.filter(f -> f.toString().endsWith(".json")).count(), "kills after " + delays);
+        }
+        for (long seed : new long[] {1, 2}) {
+            String run = "runs/traj/seed-" + seed + "/model.safetensors";
+            assertArrayEquals(Files.readAllBytes(straight.resolve(run)), Files.readAllBytes(killed.resolve(run)),
+                    "seed " + seed + ", kills after " + delays + " ms");
+            assertEquals(result(straight, "traj", seed).get("rows"), result(killed, "traj", seed).get("rows"));
+        }
+        assertEquals(2 * 2, result(killed, "traj", 1).get("rows").size(), "iterations 2 (a snapshot) and 4, 1 and 2 steps");
+    }
+
+    private static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
+    void evaluationNoiseScoresPrefixesOfOneSetPerSeedAsSeparateEvaluationsWould() throws Exception {
+        String teacher = models.lines().filter(l -> l.contains("teacher_model")).findFirst().orElseThrow().split(": ")[1];
+        String[] common = {"--model", teacher, "--steps", "2", "--cfg", "1.5", "--autoencoder",
+            tmp.resolve("ae4.safetensors").toString(), "--classifier", tmp.resolve("classifier.safetensors").toString(),
+            "--reference", tmp.resolve("reference.safetensors").toString()};
+        List<String> args = new ArrayList<>(List.of("eval-noise", "--sample-counts", "20,40", "--noise-seeds", "2",
+                "--seed", "11", "--out", tmp.resolve("noise").toString()));
+        args.addAll(List.of(common));
+        CliHarness.Result r = CliHarness.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode rows = Json.JSON.readTree(tmp.resolve("noise/eval-noise.json").toFile()).get("rows");
+        assertEquals(4, rows.size());
+        for (JsonNode row : rows) {
+            List<String> eval = new ArrayList<>(List.of("eval", "--samples", row.get("samples").asText(), "--seed",
+                    row.get("noise_seed").asText(), "--json"));
+            eval.addAll(List.of(common));
+            CliHarness.Result e = CliHarness.run(eval.toArray(String[]::new));
+            assertEquals(0, e.exitCode(), e.err());
+            JsonNode json = Json.JSON.readTree(e.out().substring(e.out().indexOf('{')));
+            // the same samples; features differ only by float rounding of batches of another size
+            assertEquals(json.get("fd").asDouble(), row.get("fd").asDouble(), 1e-6 * json.get("fd").asDouble(),
+                    row.toString());
+            assertEquals(json.get("class_accuracy").asDouble(), row.get("class_accuracy").asDouble(), 0.0);
+        }
+        assertTrue(Files.readString(tmp.resolve("noise/eval-noise.md")).contains("| 40 | 2 |"));
+    }
+
+    @Test
+    void badPlansFailWithOneLineNamingTheProblem() throws Exception {
+        String arm = TRAJECTORY.replace("CONFIG", config.toString());
+        assertOneLine(plan("a", "[1]", arm + "    confg: x\n", ""), "unknown field 'arms[0].confg'");
+        assertOneLine(plan("b", "[]", arm, ""), "seeds must list at least one seed");
+        assertOneLine(plan("c", "[1]", arm + "    set: [training.stepz=3]\n", ""), "unknown key 'training.stepz'");
+        assertOneLine(plan("d", "[1]", arm + "  - name: x\n    like: nobody\n", ""), "refers to arm 'nobody'");
+        assertOneLine(plan("e", "[1, 1]", arm, ""), "seeds must be distinct");
+        assertOneLine(plan("f", "[1]", arm + "  - name: traj\n    config: " + config + "\n", ""), "named twice");
+    }
+
+    private void assertOneLine(Path plan, String expected) {
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out",
+                tmp.resolve("bad").toString());
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(Files.exists(tmp.resolve("bad")), "nothing is written for a bad plan");
+    }
+}
