@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
 
 /**
@@ -58,8 +59,7 @@ public final class Experiment {
             DistillConfig c = plan.config(arm, seed, List.of());
             long done = plan.seeds().stream().filter(s -> Files.exists(layout.result(arm.name(), s))).count();
             System.out.printf(Locale.ROOT, "%s: %s %s%s → %s pairs: %d per iteration, %d iterations; %d/%d seeds done%n",
-                    arm.name(), plan.configFile(arm), plan.overrides(arm, seed, List.of()).subList(0,
-                            plan.overrides(arm, seed, List.of()).size() - 1),
+                    arm.name(), plan.configFile(arm), plan.armOverrides(arm),
                     arm.matchTimeOf() == null ? "" : ", time matched to " + arm.matchTimeOf(), c.pairs(),
                     c.pairsPerIteration(), c.training().steps(), done, plan.seeds().size());
         }
@@ -101,7 +101,7 @@ public final class Experiment {
                 futures.put(task, ready.thenApplyAsync(ok -> ok && execute(task, progress), pool));
             }
             long failed = futures.values().stream().filter(f -> !f.join()).count();
-            Summary.write(plan, layout);
+            Summary.write(plan, layout, "bin/tbcm experiment --plan " + Home.relative(planFile));
             System.out.println("wrote " + layout.file("summary.md") + ", summary.json, results.csv and index.html");
             return (int) failed;
         } finally {

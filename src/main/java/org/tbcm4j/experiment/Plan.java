@@ -217,12 +217,18 @@ public record Plan(String name,
         return Home.resolve(armChain(arm).get(0).config());
     }
 
-    /** The overrides of an arm: those of the arms it is like first, then its own, then the seed and {@code extra}. */
-    public List<String> overrides(Arm arm, long seed, List<String> extra) {
+    /** The overrides an arm declares: those of the arms it is like first, then its own. */
+    public List<String> armOverrides(Arm arm) {
         List<String> all = new ArrayList<>();
         for (Arm a : armChain(arm)) {
             all.addAll(a.set());
         }
+        return all;
+    }
+
+    /** The overrides of one run: the arm's, then the seed and {@code extra}. */
+    public List<String> overrides(Arm arm, long seed, List<String> extra) {
+        List<String> all = new ArrayList<>(armOverrides(arm));
         all.add("seed=" + seed);
         all.addAll(extra);
         return all;

@@ -38,12 +38,14 @@ public final class Summary {
     record Cost(String arm, long seed, Map<String, Double> values) {}
 
     private final Plan plan;
+    private final String command;
     private final List<Row> rows = new ArrayList<>();
     private final List<Cost> costs = new ArrayList<>();
     private final List<Row> teacher = new ArrayList<>();
 
-    Summary(Plan plan, Layout layout) {
+    Summary(Plan plan, Layout layout, String command) {
         this.plan = plan;
+        this.command = command;
         for (Plan.Arm arm : plan.arms()) {
             for (long seed : plan.seeds()) {
                 Path file = layout.result(arm.name(), seed);
@@ -60,9 +62,9 @@ public final class Summary {
         }
     }
 
-    /** Writes every summary file of the plan's results found under {@code layout}. */
-    public static void write(Plan plan, Layout layout) {
-        Summary s = new Summary(plan, layout);
+    /** Writes every summary file of the plan's results found under {@code layout}; {@code command} made them. */
+    public static void write(Plan plan, Layout layout, String command) {
+        Summary s = new Summary(plan, layout, command);
         RunDirectory.writeAtomically(layout.file("results.csv"), s.csv());
         RunDirectory.writeAtomically(layout.file("summary.json"), Json.write(s.json()));
         RunDirectory.writeAtomically(layout.file("summary.md"), s.markdown());
@@ -134,6 +136,7 @@ public final class Summary {
     Map<String, Object> json() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("plan", plan.name());
+        out.put("command", command);
         out.put("reference", plan.reference());
         out.put("seeds", plan.seeds());
         out.put("evaluation", plan.evaluationJson());
@@ -404,6 +407,7 @@ public final class Summary {
             b.append(plan.description().strip()).append("\n\n");
         }
         Plan.Evaluation e = plan.evaluation();
+        b.append("Made by `").append(command).append("`.\n\n");
         b.append(String.format(Locale.ROOT, "Seeds %s; reference arm `%s`. Evaluation: %d samples per generator, "
                 + "balanced over the classes, noise seed %d (the same noise for every run), FD/KID/precision/recall "
                 + "in the evaluation classifier's features against the test split. Intervals: Student's t, 95 %%, "

@@ -22,4 +22,12 @@ public final class Home {
         }
         return p;
     }
+
+    /** {@code file} relative to the installation directory when it lies inside it (for messages), else as given. */
+    public static String relative(Path file) {
+        String home = System.getProperty("tbcm.home");
+        Path absolute = file.toAbsolutePath().normalize();
+        Path base = Path.of(home != null ? home : "").toAbsolutePath().normalize();
+        return absolute.startsWith(base) ? base.relativize(absolute).toString() : file.toString();
+    }
 }

@@ -213,6 +213,20 @@ class ExperimentCommandTest extends WithManager {
         assertOneLine(plan("f", "[1]", arm + "  - name: traj\n    config: " + config + "\n", ""), "named twice");
     }
 
+    @Test
+    void aFailingRunIsReportedAndTheOthersStillRun() throws Exception {
+        Path plan = plan("fails", "[1]", (TRAJECTORY + "  - name: broken\n    like: traj\n"
+                + "    set: [teacher=/nonexistent/teacher.safetensors]\n").replace("CONFIG", config.toString()), "");
+        Path out = tmp.resolve("fails");
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString());
+        assertEquals(1, r.exitCode(), r.out());
+        assertEquals("tbcm: error: 1 run failed (logs under " + out.resolve("logs") + "); run the same command again "
+                + "to retry them", r.err().strip());
+        assertTrue(r.out().contains("broken seed 1: FAILED"), r.out());
+        assertTrue(Files.exists(out.resolve("results/traj/seed-1.json")), "the other arm ran");
+        assertTrue(Files.readString(out.resolve("logs/broken-seed-1.log")).contains("/nonexistent/teacher.safetensors"));
+    }
+
     private void assertOneLine(Path plan, String expected) {
         CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out",
                 tmp.resolve("bad").toString());
