@@ -31,6 +31,9 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print each arm's config and what is done; run nothing.")
     boolean dryRun;
 
+    @Option(names = "--summarize", description = "Only write the summary from the results there are so far.")
+    boolean summarize;
+
     @Override
     public Integer call() {
         Path planFile = Home.resolve(plan.toString());
@@ -39,6 +42,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         Experiment experiment = new Experiment(p, planFile, outDir, jobs, data);
         if (dryRun) {
             experiment.describe();
+            return 0;
+        }
+        if (summarize) {
+            experiment.summarize();
             return 0;
         }
         int failed = experiment.run();

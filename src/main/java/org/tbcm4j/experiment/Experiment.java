@@ -71,8 +71,9 @@ public final class Experiment {
         if (!plan.evaluation().teacher().isEmpty()) {
             all.add(new Task(null, 0));
         }
-        for (Plan.Arm arm : plan.arms()) {
-            for (long seed : plan.seeds()) {
+        // seed-major, so that an interrupted plan has whole seeds to compare
+        for (long seed : plan.seeds()) {
+            for (Plan.Arm arm : plan.arms()) {
                 all.add(new Task(arm.name(), seed));
             }
         }
@@ -101,12 +102,17 @@ public final class Experiment {
                 futures.put(task, ready.thenApplyAsync(ok -> ok && execute(task, progress), pool));
             }
             long failed = futures.values().stream().filter(f -> !f.join()).count();
-            Summary.write(plan, layout, "bin/tbcm experiment --plan " + Home.relative(planFile));
-            System.out.println("wrote " + layout.file("summary.md") + ", summary.json, results.csv and index.html");
+            summarize();
             return (int) failed;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Writes the summary files from the results there are (all of them once the plan is done). */
+    public void summarize() {
+        Summary.write(plan, layout, "bin/tbcm experiment --plan " + Home.relative(planFile));
+        System.out.println("wrote " + layout.file("summary.md") + ", summary.json, results.csv and index.html");
     }
 
     /** Runs first, then those that wait for other arms' results (match_time_of). */
