@@ -66,15 +66,35 @@ public record Plan(String name,
     }
 
     /**
+     * TBCM's gap, measured on each run's student ({@code tbcm gap}): its consistency error at the points of
+     * {@code prompts} teacher trajectories (guidance {@code guidance}, the K-point route with shift) and at
+     * diffusion points built from the same endpoints; trajectories from {@code seed}, the same for every run.
+     */
+    public record Gap(int prompts, double guidance, int routeSteps, double routeShift, long seed) {
+        public Gap {
+            if (prompts < 1 || prompts > 10_000) {
+                throw new IllegalArgumentException("evaluation.gap.prompts must be in 1..10000, got " + prompts);
+            }
+            GuidanceScales.check("evaluation.gap.guidance", guidance);
+            if (routeSteps < 2 || routeSteps > 1000 || !(routeShift > 0)) {
+                throw new IllegalArgumentException("evaluation.gap needs route_steps in 2..1000 and a positive "
+                        + "route_shift");
+            }
+        }
+    }
+
+    /**
      * How students are scored: {@code samples} balanced over the classes from noise seed {@code seed} (the
      * same noise for every run: differences between arms are not evaluation noise), at each student step
      * count and guidance scale; {@code snapshots} also scores every snapshot the run keeps (FD against
-     * iteration).
+     * iteration); {@code gap} (optional) measures the final student's consistency errors along teacher
+     * trajectories and at diffusion points.
      */
     public record Evaluation(int samples, long seed, List<Integer> studentSteps, List<Double> guidance,
             @JacksonInject(value = Json.ABSENT + "intermediateTime", useInput = OptBoolean.TRUE) Double intermediateTime,
             @JacksonInject(value = Json.ABSENT + "snapshots", useInput = OptBoolean.TRUE) Boolean snapshots,
             @JacksonInject(value = Json.ABSENT + "teacher", useInput = OptBoolean.TRUE) List<TeacherSetting> teacher,
+            @JacksonInject(value = Json.ABSENT + "gap", useInput = OptBoolean.TRUE) Gap gap,
             @JacksonInject(value = Json.ABSENT + "teacherModel", useInput = OptBoolean.TRUE) String teacherModel,
             @JacksonInject(value = Json.ABSENT + "autoencoder", useInput = OptBoolean.TRUE) String autoencoder,
             @JacksonInject(value = Json.ABSENT + "classifier", useInput = OptBoolean.TRUE) String classifier,

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
+import org.tbcm4j.distill.GapAnalysis;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
@@ -23,6 +24,7 @@ import org.tbcm4j.model.TeacherGenerator;
 import org.tbcm4j.report.MetricsTable;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.trigflow.OdeSampler;
+import org.tbcm4j.trigflow.ReferenceRoute;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
 
@@ -62,6 +64,9 @@ public final class RunExecution {
         result.put("evaluation", plan.evaluationJson());
         result.put("training", training(dir, config));
         result.put("rows", studentRows(plan.evaluation(), dir, config.training().steps(), root));
+        if (plan.evaluation().gap() != null) {
+            result.put("gap", gap(plan.evaluation().gap(), config, dir, root));
+        }
         write(layout.result(armName, seed), result);
     }
 
@@ -139,6 +144,26 @@ public final class RunExecution {
             }
         }
         return rows;
+    }
+
+    /** Per route index, the final student's consistency error at trajectory and at diffusion points. */
+    private static List<Map<String, Object>> gap(Plan.Gap g, DistillConfig config, RunDirectory dir, NDManager root) {
+        try (NDManager m = root.newSubManager()) {
+            DiT teacher = ModelFiles.teacher(Home.resolve(config.teacher()), m);
+            Student student = ModelFiles.student(dir.model(), m);
+            GapAnalysis.Result r = GapAnalysis.measure(teacher, List.of(student), g.prompts(), g.guidance(),
+                    new ReferenceRoute(g.routeSteps(), g.routeShift()), g.seed(), m);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (GapAnalysis.Row row : r.rows()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("index", row.index());
+                o.put("t", row.t());
+                o.put("trajectory_error", row.students().get(0).generation());
+                o.put("diffusion_error", row.students().get(0).diffusion());
+                rows.add(o);
+            }
+            return rows;
+        }
     }
 
     private static Map<Long, Path> snapshots(Path directory) {

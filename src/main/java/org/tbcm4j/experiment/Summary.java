@@ -42,6 +42,8 @@ public final class Summary {
     private final List<Row> rows = new ArrayList<>();
     private final List<Cost> costs = new ArrayList<>();
     private final List<Row> teacher = new ArrayList<>();
+    /** Per arm, per seed, per route index: {t, trajectory error, diffusion error} (runs scored with a gap). */
+    private final Map<String, Map<Long, Map<Integer, double[]>>> gap = new LinkedHashMap<>();
 
     Summary(Plan plan, Layout layout, String command) {
         this.plan = plan;
@@ -75,6 +77,11 @@ public final class Summary {
         JsonNode training = result.path("training");
         long iterations = training.path("iterations").asLong();
         costs.add(new Cost(arm, seed, values(training, COST)));
+        for (JsonNode g : result.path("gap")) {
+            gap.computeIfAbsent(arm, a -> new LinkedHashMap<>()).computeIfAbsent(seed, x -> new TreeMap<>())
+                    .put(g.path("index").asInt(), new double[] {g.path("t").asDouble(),
+                        g.path("trajectory_error").asDouble(), g.path("diffusion_error").asDouble()});
+        }
         for (JsonNode r : result.path("rows")) {
             long iteration = r.path("iteration").asLong();
             rows.add(new Row(arm, seed, r.path("generator").asText(), iteration, iteration == iterations,
@@ -160,6 +167,17 @@ public final class Summary {
                 gens.add(gen);
             }
             a.put("generators", gens);
+            if (gap.containsKey(arm)) {
+                List<Map<String, Object>> g = new ArrayList<>();
+                for (int i : gapIndices()) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("index", i);
+                    o.put("trajectory_error", statsJson(stats(gapValues(arm, i, 1))));
+                    o.put("diffusion_error", statsJson(stats(gapValues(arm, i, 2))));
+                    g.add(o);
+                }
+                a.put("gap", g);
+            }
             arms.add(a);
         }
         out.put("arms", arms);
@@ -192,6 +210,17 @@ public final class Summary {
                 cost.put(metric, d);
             }
             c.put("cost", cost);
+            if (gap.containsKey(arm) && gap.containsKey(against)) {
+                List<Map<String, Object>> g = new ArrayList<>();
+                for (int i : gapIndices()) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("index", i);
+                    o.put("trajectory_error", differenceJson(difference(gapValues(arm, i, 1), gapValues(against, i, 1))));
+                    o.put("diffusion_error", differenceJson(difference(gapValues(arm, i, 2), gapValues(against, i, 2))));
+                    g.add(o);
+                }
+                c.put("gap", g);
+            }
             comparisons.add(c);
         }
         out.put("comparisons", comparisons);
@@ -367,6 +396,9 @@ public final class Summary {
             }
             tables.add(t);
         }
+        if (!gap.isEmpty()) {
+            gapTables(titles, tables);
+        }
         if (rows.stream().anyMatch(r -> !r.last())) {
             for (String g : generators()) {
                 titles.add(g + ": FD against iteration, mean [min, max] over seeds");
@@ -374,6 +406,66 @@ public final class Summary {
             }
         }
         return tables;
+    }
+
+    /** The route indices the gap was measured at. */
+    private java.util.Set<Integer> gapIndices() {
+        java.util.Set<Integer> indices = new java.util.TreeSet<>();
+        gap.values().forEach(bySeed -> bySeed.values().forEach(byIndex -> indices.addAll(byIndex.keySet())));
+        return indices;
+    }
+
+    /** Per seed, the gap's value {@code column} (1 trajectory error, 2 diffusion error) at route index {@code i}. */
+    private Map<Long, Double> gapValues(String arm, int i, int column) {
+        Map<Long, Double> bySeed = new TreeMap<>();
+        gap.getOrDefault(arm, Map.of()).forEach((seed, byIndex) -> {
+            if (byIndex.containsKey(i)) {
+                bySeed.put(seed, byIndex.get(i)[column]);
+            }
+        });
+        return bySeed;
+    }
+
+    /**
+     * The students' consistency errors along the teacher's trajectories and at diffusion points from the
+     * same endpoints (tbcm gap), per route index: per arm, then each comparison's paired difference.
+     */
+    private void gapTables(List<String> titles, List<List<List<String>>> tables) {
+        Map<Integer, Double> times = new TreeMap<>();
+        gap.values().forEach(bySeed -> bySeed.values().forEach(byIndex -> byIndex.forEach((i, v) ->
+                times.putIfAbsent(i, v[0]))));
+        java.util.Set<Integer> indices = times.keySet();
+        String[] kinds = {"", "trajectory", "diffusion"};
+        for (int column = 1; column <= 2; column++) {
+            titles.add("Gap: consistency error at " + kinds[column] + " points, mean [95 % interval] over seeds");
+            List<List<String>> t = new ArrayList<>();
+            List<String> header = HtmlReport.row("route point i", "t");
+            armNames().stream().filter(gap::containsKey).forEach(header::add);
+            for (List<String> pair : plan.comparisons()) {
+                if (gap.containsKey(pair.get(0)) && gap.containsKey(pair.get(1))) {
+                    header.add(pair.get(0) + " − " + pair.get(1));
+                }
+            }
+            t.add(header);
+            for (int i : indices) {
+                List<String> row = HtmlReport.row(String.valueOf(i), HtmlReport.number(times.get(i), 3));
+                for (String arm : armNames()) {
+                    if (gap.containsKey(arm)) {
+                        Statistics st = stats(gapValues(arm, i, column));
+                        row.add(st == null ? "–" : st.n() < 2 ? String.format(Locale.ROOT, "%.5f", st.mean())
+                                : String.format(Locale.ROOT, "%.5f [%.5f, %.5f]", st.mean(), st.low(), st.high()));
+                    }
+                }
+                for (List<String> pair : plan.comparisons()) {
+                    if (gap.containsKey(pair.get(0)) && gap.containsKey(pair.get(1))) {
+                        row.add(differenceCell(difference(gapValues(pair.get(0), i, column),
+                                gapValues(pair.get(1), i, column)), 5));
+                    }
+                }
+                t.add(row);
+            }
+            tables.add(t);
+        }
     }
 
     private List<List<String>> iterationTable(String generator) {

@@ -69,7 +69,8 @@ class ExperimentCommandTest extends WithManager {
         Path plan = plan("stats", "[3, 4]", (TRAJECTORY + "  - name: data\n    config: CONFIG\n    set: [pairs=data]\n"
                 + "  - name: traj-time-of-data\n    like: traj\n    match_time_of: data\n"
                 + "    time_scaled: [training.steps]\n").replace("CONFIG", config.toString()),
-                "  teacher: [{steps: 2, cfg: 1.5}]\n");
+                "  teacher: [{steps: 2, cfg: 1.5}]\n"
+                + "  gap: {prompts: 3, guidance: 1.5, route_steps: 4, route_shift: 2.5, seed: 1}\n");
         Path out = tmp.resolve("out");
         CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString(),
                 "--data", data.toString());
@@ -100,6 +101,19 @@ class ExperimentCommandTest extends WithManager {
         double half = t975df1 * Math.abs(d0 - d1) / 2;
         assertEquals(Math.abs((d0 + d1) / 2) > half, diff.get("significant").asBoolean());
         assertTrue(Files.readString(out.resolve("summary.md")).contains("student, 1 step, w 1.5"));
+
+        // the gap: each run's student measured along the same 3 trajectories of K = 4 points
+        JsonNode gap = summary.at("/arms/0/gap");
+        assertEquals(3, gap.size());
+        double e3 = result(out, "traj", 3).at("/gap/0/trajectory_error").asDouble();
+        double e4 = result(out, "traj", 4).at("/gap/0/trajectory_error").asDouble();
+        assertTrue(e3 > 0 && e3 != e4, e3 + " " + e4);
+        assertEquals((e3 + e4) / 2, gap.at("/0/trajectory_error/mean").asDouble(), 1e-12);
+        assertEquals(result(out, "data", 3).at("/gap/2/diffusion_error").asDouble() - result(out, "traj", 3)
+                .at("/gap/2/diffusion_error").asDouble() + result(out, "data", 4).at("/gap/2/diffusion_error").asDouble()
+                - result(out, "traj", 4).at("/gap/2/diffusion_error").asDouble(),
+                2 * summary.at("/comparisons/0/gap/2/diffusion_error/mean").asDouble(), 1e-12);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Gap: consistency error at trajectory points"));
         assertTrue(Files.exists(out.resolve("index.html")));
         assertTrue(Files.exists(out.resolve("charts/fd-student-1-step-w-1.5.png")));
         assertEquals(1, Json.JSON.readTree(out.resolve("results/teacher.json").toFile()).get("rows").size());
