@@ -20,16 +20,19 @@ public final class ChildProcess {
 
     private ChildProcess() {}
 
-    /** Runs {@code tbcm args...}, sending its output to {@code log}; throws if it fails. */
+    /** What happens to an existing log: a resumed run continues its log, a fresh one replaces it. */
+    public enum Log { APPEND, REPLACE }
+
+    /** Runs {@code tbcm args...}, its output replacing {@code log}; throws if it fails. */
     public static void run(Path log, String... args) {
-        run(log, 0, args);
+        run(log, Log.REPLACE, 0, args);
     }
 
     /**
      * As {@link #run(Path, String...)}, with libtorch limited to {@code threads} threads (0: as this JVM),
      * so that several children can share the cores without oversubscribing them.
      */
-    public static void run(Path log, int threads, String... args) {
+    public static void run(Path log, Log mode, int threads, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m");
@@ -49,7 +52,8 @@ public final class ChildProcess {
         try {
             java.nio.file.Files.createDirectories(log.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                    .redirectOutput(mode == Log.APPEND ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                            : ProcessBuilder.Redirect.to(log.toFile()));
             if (threads > 0) {
                 builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
                 builder.environment().put("MKL_NUM_THREADS", String.valueOf(threads));

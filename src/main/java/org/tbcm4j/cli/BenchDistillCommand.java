@@ -11,14 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.config.Configs;
-import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.distill.DistillConfig;
-import org.tbcm4j.eval.Fingerprint;
-import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
-import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
@@ -90,16 +86,13 @@ public final class BenchDistillCommand implements Callable<Integer> {
         }
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(Home.resolve(demo.autoencoder()), root);
-            Classifier cls = ModelFiles.classifier(Home.resolve(demo.classifier()), root);
-            float[][] ref = ReferenceFeatures.load(Home.resolve(demo.reference()), Fingerprint.of(cls), root);
+            Scorer scorer = Scorer.load(Home.resolve(demo.classifier()), Home.resolve(demo.reference()), root);
             for (String arm : arms.keySet()) {
                 Student student = ModelFiles.student(out.resolve(arm).resolve("model.safetensors"), root);
                 for (int k : new int[] {1, 2}) {
                     StudentGenerator g = new StudentGenerator(student, k, demo.student().intermediate(),
                             demo.student().cfg(), demo.seed());
-                    GeneratedSet set = GeneratedSet.generate(g, ae, cls, samples, FashionMnist.NUM_CLASSES, demo.seed(),
-                            250, ae.latentShape(), root);
-                    Metrics m = set.score(ref, demo.seed());
+                    Metrics m = scorer.score(scorer.generate(g, ae, samples, demo.seed(), root), demo.seed());
                     arms.get(arm).put("fd_" + k + "step", m.fd());
                     arms.get(arm).put("kid_" + k + "step", m.kid());
                     arms.get(arm).put("class_accuracy_" + k + "step", m.classAccuracy());

@@ -13,12 +13,10 @@ import org.tbcm4j.config.Configs;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
-import org.tbcm4j.eval.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
-import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
@@ -84,8 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
                     d.peakResidentBytes() / 1048576.0);
 
             Autoencoder ae = ModelFiles.autoencoder(Home.resolve(demo.autoencoder()), root);
-            Classifier cls = ModelFiles.classifier(Home.resolve(demo.classifier()), root);
-            float[][] ref = ReferenceFeatures.load(Home.resolve(demo.reference()), Fingerprint.of(cls), root);
+            Scorer scorer = Scorer.load(Home.resolve(demo.classifier()), Home.resolve(demo.reference()), root);
             DiT teacher = ModelFiles.teacher(Home.resolve(distill.teacher()), root);
             Student student = ModelFiles.student(d.model(), root);
             DemoRunConfig.TeacherSetting few = demo.teacherFewStep();
@@ -98,9 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
                     new Entry("student-2", new StudentGenerator(student, 2, demo.student().intermediate(), w, demo.seed()), 2, w));
             for (Entry e : lineUp) {
                 LatentGenerator g = e.generator();
-                GeneratedSet set = GeneratedSet.generate(g, ae, cls, samples, FashionMnist.NUM_CLASSES, demo.seed(), 250,
-                        ae.latentShape(), root);
-                Metrics m = set.score(ref, demo.seed());
+                GeneratedSet set = scorer.generate(g, ae, samples, demo.seed(), root);
+                Metrics m = scorer.score(set, demo.seed());
                 Map<String, Object> json = m.toJson(g, set.seconds(), e.steps(), e.cfg());
                 json.put("name", e.name());
                 generators.add(json);

@@ -1,12 +1,11 @@
 package org.tbcm4j.cli;
 
 import ai.djl.ndarray.NDManager;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
@@ -34,10 +33,10 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            ScoringOptions.Scorer scorer = scoring.load(root);
+            Scorer scorer = scoring.load(root);
             LatentGenerator generator = generation.generator(ae, root);
-            GeneratedSet set = scoring.generate(generator, ae, scorer, generation.seed, generation.batch, root);
-            Metrics m = set.score(scorer.reference(), generation.seed);
+            GeneratedSet set = scorer.generate(generator, ae, scoring.samples, generation.seed, generation.batch, root);
+            Metrics m = scorer.score(set, generation.seed);
             print(generator, set, m);
             if (json) {
                 System.out.println(Json.write(m.toJson(generator, set.seconds(), generation.steps, generation.cfg)));

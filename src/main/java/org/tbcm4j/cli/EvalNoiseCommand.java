@@ -8,15 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tbcm4j.eval.Fingerprint;
-import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.experiment.EvaluationNoise;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.util.Backend;
-import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,13 +34,8 @@ public final class EvalNoiseCommand implements Callable<Integer> {
             description = "Noise seeds --seed, --seed+1, ... (default: ${DEFAULT-VALUE}).")
     int noiseSeeds;
 
-    @Option(names = "--classifier", defaultValue = "models/fashion-mnist/classifier.safetensors",
-            description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
-    String classifier;
-
-    @Option(names = "--reference", defaultValue = "models/fashion-mnist/reference-features.safetensors",
-            description = "Its features of the real test split (default: ${DEFAULT-VALUE}).")
-    String reference;
+    @Mixin
+    ScorerOptions scoring;
 
     @Option(names = "--out", description = "Write eval-noise.md and eval-noise.json here.")
     Path out;
@@ -65,10 +56,8 @@ public final class EvalNoiseCommand implements Callable<Integer> {
         }
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
-            float[][] ref = ReferenceFeatures.load(Home.resolve(reference), Fingerprint.of(cls), root);
-            List<EvaluationNoise.Row> rows = EvaluationNoise.measure(generation.generator(ae, root), ae, cls, ref,
-                    sampleCounts, seeds, root);
+            List<EvaluationNoise.Row> rows = EvaluationNoise.measure(generation.generator(ae, root), ae,
+                    scoring.load(root), sampleCounts, seeds, root);
             String table = EvaluationNoise.markdown(rows, sampleCounts);
             System.out.print(table);
             if (out != null) {

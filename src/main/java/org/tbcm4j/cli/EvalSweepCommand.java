@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
@@ -48,14 +49,14 @@ public final class EvalSweepCommand implements Callable<Integer> {
                 "|---|---|---|---|---|---|---|"));
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            ScoringOptions.Scorer scorer = scoring.load(root);
+            Scorer scorer = scoring.load(root);
             for (int steps : stepList) {
                 for (double cfg : cfgList) {
                     generation.steps = steps;
                     generation.cfg = cfg;
                     LatentGenerator generator = generation.generator(ae, root);
-                    GeneratedSet set = scoring.generate(generator, ae, scorer, generation.seed, generation.batch, root);
-                    Metrics m = set.score(scorer.reference(), generation.seed);
+                    GeneratedSet set = scorer.generate(generator, ae, scoring.samples, generation.seed, generation.batch, root);
+                    Metrics m = scorer.score(set, generation.seed);
                     csv.add(String.format(Locale.ROOT, "%d,%s,%.5f,%.6f,%.6f,%.4f,%.4f,%.4f,%d,%d,%.1f", steps, cfg,
                             m.fd(), m.kid(), m.kidStd(), m.precision(), m.recall(), m.classAccuracy(), m.samples(),
                             generator.evaluationsPerSample(), set.seconds()));

@@ -6,11 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.tbcm4j.data.FashionMnist;
-import org.tbcm4j.eval.Fingerprint;
-import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.eval.StudentEvaluator;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
@@ -91,9 +89,8 @@ public final class Distillation {
         Path aeFile = Home.resolve(e.autoencoder());
         Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
         ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, teacherFile);
-        Classifier cls = ModelFiles.classifier(Home.resolve(e.classifier()), root);
-        float[][] ref = ReferenceFeatures.load(Home.resolve(e.reference()), Fingerprint.of(cls), root);
-        return new StudentEvaluator(ae, cls, ref, e.samples(), e.guidance(), e.intermediateTime(), dir.file("samples"),
+        Scorer scorer = Scorer.load(Home.resolve(e.classifier()), Home.resolve(e.reference()), root);
+        return new StudentEvaluator(ae, scorer, e.samples(), e.guidance(), e.intermediateTime(), dir.file("samples"),
                 cfg.seed());
     }
 

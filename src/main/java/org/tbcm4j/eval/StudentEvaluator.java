@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.report.ImageGrid;
@@ -17,19 +16,17 @@ public final class StudentEvaluator {
             List.of("fd_1step", "class_accuracy_1step", "fd_2step", "class_accuracy_2step");
 
     private final Autoencoder ae;
-    private final Classifier classifier;
-    private final float[][] reference;
+    private final Scorer scorer;
     private final int samples;
     private final double guidance;
     private final double intermediateTime;
     private final Path samplesDir;
     private final long seed;
 
-    public StudentEvaluator(Autoencoder ae, Classifier classifier, float[][] reference, int samples, double guidance,
-            double intermediateTime, Path samplesDir, long seed) {
+    public StudentEvaluator(Autoencoder ae, Scorer scorer, int samples, double guidance, double intermediateTime,
+            Path samplesDir, long seed) {
         this.ae = ae;
-        this.classifier = classifier;
-        this.reference = reference;
+        this.scorer = scorer;
         this.samples = samples;
         this.guidance = guidance;
         this.intermediateTime = intermediateTime;
@@ -40,12 +37,11 @@ public final class StudentEvaluator {
     /** The figures named by {@link #NAMES} for the student's weights at {@code step}; writes the grids. */
     public Map<String, Double> evaluate(long step, Student weights, NDManager manager) {
         Map<String, Double> out = new LinkedHashMap<>();
-        int classes = classifier.config().numClasses();
+        int classes = scorer.classifier().config().numClasses();
         for (int steps : new int[] {1, 2}) {
             StudentGenerator gen = new StudentGenerator(weights, steps, intermediateTime, guidance, seed);
-            GeneratedSet set = GeneratedSet.generate(gen, ae, classifier, samples, classes, seed, 250, ae.latentShape(),
-                    manager);
-            Metrics m = set.score(reference, seed);
+            GeneratedSet set = scorer.generate(gen, ae, samples, seed, manager);
+            Metrics m = scorer.score(set, seed);
             out.put("fd_" + steps + "step", m.fd());
             out.put("class_accuracy_" + steps + "step", m.classAccuracy());
             int perClass = Math.min(8, samples / classes);

@@ -11,8 +11,8 @@ import org.tbcm4j.eval.ClassAccuracy;
 import org.tbcm4j.eval.FeatureRows;
 import org.tbcm4j.eval.FrechetDistance;
 import org.tbcm4j.eval.GeneratedSet;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.LatentGenerator;
 
 /**
@@ -26,14 +26,13 @@ public final class EvaluationNoise {
 
     private EvaluationNoise() {}
 
-    public static List<Row> measure(LatentGenerator generator, Autoencoder ae, Classifier classifier,
-            float[][] reference, int[] sampleCounts, List<Long> seeds, NDManager root) {
+    public static List<Row> measure(LatentGenerator generator, Autoencoder ae, Scorer scorer, int[] sampleCounts,
+            List<Long> seeds, NDManager root) {
         int largest = Arrays.stream(sampleCounts).max().orElseThrow();
-        double[][] ref = FeatureRows.toDouble(reference);
+        double[][] ref = FeatureRows.toDouble(scorer.reference());
         List<Row> rows = new ArrayList<>();
         for (long seed : seeds) {
-            GeneratedSet set = GeneratedSet.generate(generator, ae, classifier, largest,
-                    classifier.config().numClasses(), seed, 250, ae.latentShape(), root);
+            GeneratedSet set = scorer.generate(generator, ae, largest, seed, root);
             double[][] features = FeatureRows.toDouble(set.features());
             int[] predicted = ClassAccuracy.predictedClasses(set.logits());
             for (int n : sampleCounts) {

@@ -88,18 +88,26 @@ public final class Experiment {
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             for (Task task : orderedByDependencies(pending)) {
-                List<CompletableFuture<Boolean>> deps = new ArrayList<>();
+                Map<Task, CompletableFuture<Boolean>> deps = new LinkedHashMap<>();
                 if (!task.isTeacher()) {
                     for (String dep : plan.dependencies(plan.arm(task.arm()))) {
-                        CompletableFuture<Boolean> f = futures.get(new Task(dep, task.seed()));
-                        if (f != null) {
-                            deps.add(f);
+                        Task depTask = new Task(dep, task.seed());
+                        if (futures.containsKey(depTask)) {
+                            deps.put(depTask, futures.get(depTask));
                         }
                     }
                 }
-                CompletableFuture<Boolean> ready = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-                        .thenApply(v -> deps.stream().allMatch(CompletableFuture::join));
-                futures.put(task, ready.thenApplyAsync(ok -> ok && execute(task, progress), pool));
+                CompletableFuture<Void> ready = CompletableFuture.allOf(deps.values().toArray(CompletableFuture[]::new));
+                futures.put(task, ready.thenApplyAsync(v -> {
+                    List<String> failedDeps = deps.entrySet().stream().filter(d -> !d.getValue().join())
+                            .map(d -> d.getKey().describe()).toList();
+                    if (!failedDeps.isEmpty()) {
+                        progress.failed(task.describe(), "not run: it takes its training time from "
+                                + String.join(", ", failedDeps) + ", which failed");
+                        return false;
+                    }
+                    return execute(task, progress);
+                }, pool));
             }
             long failed = futures.values().stream().filter(f -> !f.join()).count();
             summarize();
@@ -185,7 +193,7 @@ public final class Experiment {
                 args.addAll(List.of("--data", dataDir.toString()));
             }
             progress.started(task.describe(), log);
-            ChildProcess.run(log, jobs > 1 ? Math.max(1, Runtime.getRuntime().availableProcessors() / jobs) : 0,
+            ChildProcess.run(log, ChildProcess.Log.APPEND, jobs > 1 ? Math.max(1, Runtime.getRuntime().availableProcessors() / jobs) : 0,
                     args.toArray(String[]::new));
             progress.finished(task.describe(), (System.nanoTime() - t0) / 1e9);
             return true;

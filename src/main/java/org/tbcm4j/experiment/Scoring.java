@@ -3,30 +3,23 @@ package org.tbcm4j.experiment;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tbcm4j.eval.Fingerprint;
-import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.Metrics;
-import org.tbcm4j.eval.ReferenceFeatures;
+import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.util.Home;
 
 /** A plan's evaluation models, loaded once, and the scoring of one generator into a result row. */
 final class Scoring {
-    private static final int BATCH = 250;
-
     private final Plan.Evaluation evaluation;
     private final Autoencoder autoencoder;
-    private final Classifier classifier;
-    private final float[][] reference;
+    private final Scorer scorer;
 
     Scoring(Plan.Evaluation evaluation, NDManager root) {
         this.evaluation = evaluation;
         this.autoencoder = ModelFiles.autoencoder(Home.resolve(evaluation.autoencoder()), root);
-        this.classifier = ModelFiles.classifier(Home.resolve(evaluation.classifier()), root);
-        this.reference = ReferenceFeatures.load(Home.resolve(evaluation.reference()), Fingerprint.of(classifier), root);
+        this.scorer = Scorer.load(Home.resolve(evaluation.classifier()), Home.resolve(evaluation.reference()), root);
     }
 
     Autoencoder autoencoder() {
@@ -35,9 +28,7 @@ final class Scoring {
 
     /** FD, KID, precision, recall and class accuracy of the plan's samples from {@code generator}. */
     Map<String, Object> score(LatentGenerator generator, int samples, long seed, NDManager root) {
-        GeneratedSet set = GeneratedSet.generate(generator, autoencoder, classifier, samples,
-                classifier.config().numClasses(), seed, BATCH, autoencoder.latentShape(), root);
-        Metrics m = set.score(reference, seed);
+        Metrics m = scorer.score(scorer.generate(generator, autoencoder, samples, seed, root), seed);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("fd", m.fd());
         row.put("kid", m.kid());

@@ -34,13 +34,11 @@ public final class Summary {
     record Row(String arm, long seed, String generator, long iteration, boolean last, int steps, double guidance,
             Map<String, Double> values) {}
 
-    /** A run's cost. */
-    record Cost(String arm, long seed, Map<String, Double> values) {}
-
     private final Plan plan;
     private final String command;
     private final List<Row> rows = new ArrayList<>();
-    private final List<Cost> costs = new ArrayList<>();
+    /** Per arm, per seed: the run's cost, by the keys of {@link #COST}. */
+    private final Map<String, Map<Long, Map<String, Double>>> costs = new LinkedHashMap<>();
     private final List<Row> teacher = new ArrayList<>();
     /** Per arm, per seed, per route index: {t, trajectory error, diffusion error} (runs scored with a gap). */
     private final Map<String, Map<Long, Map<Integer, double[]>>> gap = new LinkedHashMap<>();
@@ -76,7 +74,7 @@ public final class Summary {
     private void add(String arm, long seed, JsonNode result) {
         JsonNode training = result.path("training");
         long iterations = training.path("iterations").asLong();
-        costs.add(new Cost(arm, seed, values(training, COST)));
+        costs.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed, values(training, COST));
         for (JsonNode g : result.path("gap")) {
             gap.computeIfAbsent(arm, a -> new LinkedHashMap<>()).computeIfAbsent(seed, x -> new TreeMap<>())
                     .put(g.path("index").asInt(), new double[] {g.path("t").asDouble(),
@@ -114,7 +112,7 @@ public final class Summary {
 
     Map<Long, Double> costValues(String arm, String metric) {
         Map<Long, Double> bySeed = new TreeMap<>();
-        costs.stream().filter(c -> c.arm().equals(arm)).forEach(c -> bySeed.put(c.seed(), c.values().get(metric)));
+        costs.getOrDefault(arm, Map.of()).forEach((seed, values) -> bySeed.put(seed, values.get(metric)));
         return bySeed;
     }
 
@@ -269,11 +267,11 @@ public final class Summary {
         COST.keySet().forEach(k -> b.append(',').append(k));
         b.append('\n');
         for (Row r : rows) {
-            Cost c = costs.stream().filter(x -> x.arm().equals(r.arm()) && x.seed() == r.seed()).findFirst().orElseThrow();
+            Map<String, Double> cost = costs.get(r.arm()).get(r.seed());
             b.append(r.arm()).append(',').append(r.seed()).append(",\"").append(r.generator()).append("\",")
                     .append(r.iteration()).append(',').append(r.steps()).append(',').append(r.guidance());
             QUALITY.keySet().forEach(k -> b.append(',').append(csvNumber(r.values().get(k))));
-            COST.keySet().forEach(k -> b.append(',').append(csvNumber(c.values().get(k))));
+            COST.keySet().forEach(k -> b.append(',').append(csvNumber(cost.get(k))));
             b.append('\n');
         }
         for (Row r : teacher) {

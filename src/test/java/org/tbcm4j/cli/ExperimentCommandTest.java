@@ -230,13 +230,18 @@ class ExperimentCommandTest extends WithManager {
     @Test
     void aFailingRunIsReportedAndTheOthersStillRun() throws Exception {
         Path plan = plan("fails", "[1]", (TRAJECTORY + "  - name: broken\n    like: traj\n"
-                + "    set: [teacher=/nonexistent/teacher.safetensors]\n").replace("CONFIG", config.toString()), "");
+                + "    set: [teacher=/nonexistent/teacher.safetensors]\n"
+                + "  - name: waits\n    like: traj\n    match_time_of: broken\n    time_scaled: [training.steps]\n")
+                .replace("CONFIG", config.toString()), "");
         Path out = tmp.resolve("fails");
         CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString());
         assertEquals(1, r.exitCode(), r.out());
-        assertEquals("tbcm: error: 1 run failed (logs under " + out.resolve("logs") + "); run the same command again "
+        assertEquals("tbcm: error: 2 runs failed (logs under " + out.resolve("logs") + "); run the same command again "
                 + "to retry them", r.err().strip());
         assertTrue(r.out().contains("broken seed 1: FAILED"), r.out());
+        assertTrue(r.out().contains("waits seed 1: FAILED: not run: it takes its training time from broken seed 1, "
+                + "which failed"), r.out());
+        assertFalse(Files.exists(out.resolve("logs/waits-seed-1.log")), "a run that waits on a failed one never starts");
         assertTrue(Files.exists(out.resolve("results/traj/seed-1.json")), "the other arm ran");
         assertTrue(Files.readString(out.resolve("logs/broken-seed-1.log")).contains("/nonexistent/teacher.safetensors"));
     }
