@@ -151,20 +151,12 @@ public final class Experiment {
                         + layout.run(task.arm(), task.seed()).root() + " to run it again");
             }
         }
-        return sameEvaluation(result.path("evaluation"));
+        return plan.sameEvaluation(result.path("evaluation"));
     }
 
     private boolean dependenciesDone(Task task) {
         return plan.dependencies(plan.arm(task.arm())).stream()
                 .allMatch(dep -> Files.exists(layout.result(dep, task.seed())));
-    }
-
-    private boolean sameEvaluation(JsonNode stored) {
-        try {
-            return tree(Json.JSON.treeToValue(stored, Plan.Evaluation.class)).equals(tree(plan.evaluation()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** Records as JSON trees, for comparing values read back from a file with values built now. */

@@ -2,6 +2,7 @@ package org.tbcm4j.experiment;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.OptBoolean;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -272,5 +273,15 @@ public record Plan(String name,
     /** The evaluation, as a JSON tree: stored with each result, so that a changed evaluation is redone. */
     public Map<String, Object> evaluationJson() {
         return Json.JSON.convertValue(evaluation, Map.class);
+    }
+
+    /** Whether an evaluation read back from a result file is this plan's (compared as values, not as JSON text). */
+    boolean sameEvaluation(JsonNode stored) {
+        try {
+            return Json.JSON.valueToTree(Json.JSON.treeToValue(stored, Evaluation.class))
+                    .equals(Json.JSON.valueToTree(evaluation));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            return false;
+        }
     }
 }

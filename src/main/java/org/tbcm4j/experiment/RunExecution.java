@@ -25,6 +25,7 @@ import org.tbcm4j.report.MetricsTable;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.trigflow.OdeSampler;
 import org.tbcm4j.trigflow.ReferenceRoute;
+import org.tbcm4j.util.Digests;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
 
@@ -63,7 +64,7 @@ public final class RunExecution {
         result.put("config", Json.JSON.valueToTree(config));
         result.put("evaluation", plan.evaluationJson());
         result.put("training", training(dir, config));
-        result.put("rows", studentRows(plan.evaluation(), dir, config.training().steps(), root));
+        result.put("rows", studentRows(plan, dir, config.training().steps(), root));
         if (plan.evaluation().gap() != null) {
             result.put("gap", gap(plan.evaluation().gap(), config, dir, root));
         }
@@ -115,31 +116,62 @@ public final class RunExecution {
         return t;
     }
 
-    /** One row per scored model (the final one, and each snapshot if asked), student step count and guidance. */
-    private static List<Map<String, Object>> studentRows(Plan.Evaluation e, RunDirectory dir, long iterations,
-            NDManager root) {
-        Scoring scoring = new Scoring(e, root);
+    /**
+     * One row per scored model (the final one, and each snapshot if asked), student step count and guidance.
+     * Each model's rows are kept under the run's scores/ as soon as they exist, with the evaluation and the
+     * model's digest, so that a run stopped while scoring many snapshots resumes where it stopped.
+     */
+    private static List<Object> studentRows(Plan plan, RunDirectory dir, long iterations, NDManager root) {
+        Plan.Evaluation e = plan.evaluation();
         Map<Long, Path> models = new java.util.TreeMap<>();
         if (e.snapshots()) {
             models.putAll(snapshots(dir.root().resolve("snapshots")));
         }
         models.put(iterations, dir.model());
-        List<Map<String, Object>> rows = new ArrayList<>();
+        Scoring scoring = null;
+        List<Object> rows = new ArrayList<>();
         for (Map.Entry<Long, Path> model : models.entrySet()) {
-            try (NDManager m = root.newSubManager()) {
-                Student student = ModelFiles.student(model.getValue(), m);
-                for (int k : e.studentSteps()) {
-                    for (double w : e.guidance()) {
-                        StudentGenerator g = new StudentGenerator(student, k, e.intermediateTime(), w, e.seed());
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("generator", String.format(Locale.ROOT, "student, %d step%s, w %s", k,
-                                k == 1 ? "" : "s", number(w)));
-                        row.put("iteration", model.getKey());
-                        row.put("steps", k);
-                        row.put("guidance", w);
-                        row.putAll(scoring.score(g, m));
-                        rows.add(row);
-                    }
+            Path kept = dir.root().resolve("scores").resolve(String.format(Locale.ROOT, "iteration-%07d.json",
+                    model.getKey()));
+            String digest = Digests.sha256(model.getValue());
+            JsonNode previous = Files.exists(kept) ? read(kept) : null;
+            if (previous != null && previous.path("model_sha256").asText().equals(digest)
+                    && plan.sameEvaluation(previous.path("evaluation"))) {
+                previous.path("rows").forEach(rows::add);
+                continue;
+            }
+            if (scoring == null) {
+                scoring = new Scoring(e, root);
+            }
+            List<Map<String, Object>> scored = score(scoring, e, model.getKey(), model.getValue(), root);
+            Map<String, Object> keep = new LinkedHashMap<>();
+            keep.put("evaluation", plan.evaluationJson());
+            keep.put("model_sha256", digest);
+            keep.put("rows", scored);
+            write(kept, keep);
+            rows.addAll(scored);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, Object>> score(Scoring scoring, Plan.Evaluation e, long iteration, Path modelFile,
+            NDManager root) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (NDManager m = root.newSubManager()) {
+            Student student = ModelFiles.student(modelFile, m);
+            for (int k : e.studentSteps()) {
+                for (double w : e.guidance()) {
+                    StudentGenerator g = new StudentGenerator(student, k, e.intermediateTime(), w, e.seed());
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("generator", String.format(Locale.ROOT, "student, %d step%s, w %s", k,
+                            k == 1 ? "" : "s", number(w)));
+                    row.put("iteration", iteration);
+                    row.put("steps", k);
+                    row.put("guidance", w);
+                    row.putAll(scoring.score(g, m));
+                    System.out.printf(Locale.ROOT, "iteration %d, %s: FD %.4f%n", iteration, row.get("generator"),
+                            (Double) row.get("fd"));
+                    rows.add(row);
                 }
             }
         }

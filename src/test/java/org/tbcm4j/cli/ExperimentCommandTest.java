@@ -181,6 +181,51 @@ class ExperimentCommandTest extends WithManager {
         assertEquals(2 * 2, result(killed, "traj", 1).get("rows").size(), "iterations 2 (a snapshot) and 4, 1 and 2 steps");
     }
 
+    @Test
+    void keptScoresAreReusedOnlyForTheSameModelBytesAndEvaluation() throws Exception {
+        Path plan = plan("kept", "[1]", TRAJECTORY.replace("CONFIG", config.toString()), "  snapshots: true\n");
+        Path out = tmp.resolve("kept");
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        Path result = out.resolve("results/traj/seed-1.json");
+        Path kept = out.resolve("runs/traj/seed-1/scores/iteration-0000002.json");
+        Path snapshot = out.resolve("runs/traj/seed-1/snapshots/step-0000002.safetensors");
+        Path last = out.resolve("runs/traj/seed-1/model.safetensors");
+
+        // a kept score stands for its model: rescoring is skipped, so a marked value comes through
+        markFirstFd(kept, 123.0);
+        Files.delete(result);
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        assertEquals(123.0, fdOf(result, 2, 1), 0.0);
+
+        // other model bytes under the same name: scored again (the snapshot now holds the final weights)
+        Files.copy(last, snapshot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(result);
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        assertEquals(fdOf(result, 4, 1), fdOf(result, 2, 1), 0.0);
+
+        // another evaluation: scored again
+        markFirstFd(kept, 123.0);
+        Files.writeString(plan, Files.readString(plan).replace("samples: 20", "samples: 30"));
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        assertTrue(fdOf(result, 2, 1) != 123.0, "rescored with the new evaluation");
+    }
+
+    private static void markFirstFd(Path kept, double fd) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.JSON.readTree(kept.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("rows").get(0)).put("fd", fd);
+        Files.writeString(kept, Json.JSON.writeValueAsString(json));
+    }
+
+    private static double fdOf(Path result, long iteration, int steps) throws Exception {
+        for (JsonNode row : Json.JSON.readTree(result.toFile()).get("rows")) {
+            if (row.get("iteration").asLong() == iteration && row.get("steps").asInt() == steps) {
+                return row.get("fd").asDouble();
+            }
+        }
+        throw new AssertionError("no row for iteration " + iteration + ", " + steps + " steps in " + result);
+    }
+
     private static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
