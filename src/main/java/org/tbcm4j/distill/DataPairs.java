@@ -33,9 +33,26 @@ public final class DataPairs implements PairSource {
     private final double pStd;
     private final GuidanceScales guidanceScales;
     private final long seed;
+    private final int batchesPerIteration;
+
+    /**
+     * A batch of real latents before the teacher sees it: x₀ in data scale (σ_d·scale·posterior sample),
+     * classes, guidance scales w and sCM times t, one each per pair.
+     */
+    public record Clean(NDArray x0, NDArray classes, NDArray guidance, NDArray t) {}
 
     public DataPairs(DiT teacher, Autoencoder autoencoder, LabeledImages images, int pairs, double pMean, double pStd,
             GuidanceScales guidanceScales, long seed) {
+        this(teacher, autoencoder, images, pairs, pMean, pStd, guidanceScales, seed, 1);
+    }
+
+    /**
+     * With {@code batchesPerIteration} 2, each iteration's pairs come from every other batch of the data
+     * order and {@link #clean} slot 1 reads the batch between (LADD's discriminator update, which the
+     * official loop feeds the next batch of the same loader).
+     */
+    public DataPairs(DiT teacher, Autoencoder autoencoder, LabeledImages images, int pairs, double pMean, double pStd,
+            GuidanceScales guidanceScales, long seed, int batchesPerIteration) {
         if (!(pStd > 0)) {
             throw new IllegalArgumentException("data_pairs.p_std must be positive, got " + pStd);
         }
@@ -48,6 +65,10 @@ public final class DataPairs implements PairSource {
         this.pStd = pStd;
         this.guidanceScales = guidanceScales;
         this.seed = seed;
+        if (batchesPerIteration < 1 || batchesPerIteration > 2) {
+            throw new IllegalArgumentException("batches per iteration must be 1 or 2, got " + batchesPerIteration);
+        }
+        this.batchesPerIteration = batchesPerIteration;
     }
 
     @Override
@@ -66,8 +87,33 @@ public final class DataPairs implements PairSource {
     }
 
     private PairBatch draw(long step, NDManager m) {
-        int[] idx = order.batch(step - 1);
-        Rng rng = Rng.of(seed, "data-pairs", step);
+        Rng rng = rng(step, 0);
+        Clean c = cleanBatch(step, 0, rng, m);
+        NDArray z = Tensors.normal(m, rng, c.x0().getShape(), DataType.FLOAT32, TrigFlow.SIGMA_D);
+        NDArray xt = TrigFlow.noise(c.x0(), z, c.t());
+        NDArray v = Guidance.trigFlow(teacher, c.classes(), c.guidance()).velocity(xt, c.t());
+        NDArray mask = m.ones(new Shape(pairs), DataType.FLOAT32);
+        return new PairBatch(xt, c.t(), v, c.classes(), c.guidance(), mask, 2L * pairs, 0, c.x0());
+    }
+
+    /**
+     * Iteration {@code step}'s real batch {@code slot} (0: the pairs' own; 1: the discriminator's, when
+     * there are two batches per iteration), encoded, with w and t drawn. Call without grad.
+     */
+    public Clean clean(long step, int slot, NDManager m) {
+        if (slot < 0 || slot >= batchesPerIteration) {
+            throw new IllegalArgumentException("batch slot " + slot + " of " + batchesPerIteration);
+        }
+        return NoGrad.call(() -> cleanBatch(step, slot, rng(step, slot), m));
+    }
+
+    private Rng rng(long step, int slot) {
+        return Rng.of(seed, slot == 0 ? "data-pairs" : "data-pairs-" + slot, step);
+    }
+
+    /** Draws from {@code rng}, which the pairs then go on drawing their noise from. */
+    private Clean cleanBatch(long step, int slot, Rng rng, NDManager m) {
+        int[] idx = order.batch((step - 1) * batchesPerIteration + slot);
         List<NDArray> posterior = autoencoder.encode(images.images(m, idx));
         NDArray eps = Tensors.normal(m, rng, posterior.get(0).getShape(), DataType.FLOAT32, 1.0);
         NDArray latent = posterior.get(0).add(Scalars.mul(posterior.get(1), 0.5).exp().mul(eps));
@@ -78,13 +124,6 @@ public final class DataPairs implements PairSource {
             t[i] = Math.atan(Math.exp(pMean + pStd * rng.gaussian()) / TrigFlow.SIGMA_D);
             w[i] = guidanceScales.draw(rng);
         }
-        NDArray tArr = Tensors.float32(m, t);
-        NDArray scales = Tensors.float32(m, w);
-        NDArray z = Tensors.normal(m, rng, x0.getShape(), DataType.FLOAT32, TrigFlow.SIGMA_D);
-        NDArray xt = TrigFlow.noise(x0, z, tArr);
-        NDArray classes = images.labels(m, idx);
-        NDArray v = Guidance.trigFlow(teacher, classes, scales).velocity(xt, tArr);
-        NDArray mask = m.ones(new Shape(pairs), DataType.FLOAT32);
-        return new PairBatch(xt, tArr, v, classes, scales, mask, 2L * pairs, 0);
+        return new Clean(x0, images.labels(m, idx), Tensors.float32(m, w), Tensors.float32(m, t));
     }
 }

@@ -25,6 +25,7 @@ import org.tbcm4j.util.Json;
  * @param guidanceScales the scales a prompt (or data pair) draws w from [{4, 4.5, 5} for Sana]
  * @param student the student's own settings
  * @param evaluation how to measure the student along the run (null: no evaluation)
+ * @param ladd LADD beside sCM (with data pairs: Sana-Sprint); optional, default off
  */
 public record DistillConfig(String name, long seed, String teacher, String pairs, int promptsPerIteration,
         int routeSteps, double routeShift,
@@ -32,7 +33,8 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         @JacksonInject(value = Json.ABSENT + "rolloutPoints", useInput = OptBoolean.TRUE) String rolloutPoints,
         @JacksonInject(value = Json.ABSENT + "rolloutStore", useInput = OptBoolean.TRUE) Integer rolloutStore,
         GuidanceScales guidanceScales, StudentSettings student, FilterConfig filter,
-        DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training, EvaluationConfig evaluation) {
+        DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training, EvaluationConfig evaluation,
+        @JacksonInject(value = Json.ABSENT + "ladd", useInput = OptBoolean.TRUE) LaddConfig ladd) {
 
     /** Bounds that keep a config's sizes honest before anything is allocated. */
     private static final int MAX_ROUTE_STEPS = 1000;
@@ -125,6 +127,11 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         if (training == null) {
             throw new IllegalArgumentException("training is required");
         }
+        ladd = ladd == null ? LaddConfig.off() : ladd;
+        if (ladd.enabled() && !"data".equals(pairs)) {
+            throw new IllegalArgumentException("ladd.enabled needs pairs: data (Sana-Sprint is sCM plus LADD on real "
+                    + "images; LADD on trajectory pairs is not the comparison the paper makes)");
+        }
         if (training.batchSize() != null) {
             throw new IllegalArgumentException("training.batch_size is not set for a distillation: the pairs per "
                     + "iteration are derived, prompts_per_iteration × (route_steps − 1) = "
@@ -145,12 +152,13 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
     /** The same config with another pair source (the command line's --pairs). */
     public DistillConfig withPairs(String newPairs) {
         return new DistillConfig(name, seed, teacher, newPairs, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation);
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation, ladd);
     }
 
     /** The same config with another schedule. */
     public DistillConfig withTraining(TrainingConfig newTraining) {
         return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation);
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation,
+                ladd);
     }
 }

@@ -3,6 +3,7 @@ package org.tbcm4j.distill;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tbcm4j.data.FashionMnist;
@@ -10,9 +11,11 @@ import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.eval.StudentEvaluator;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.Discriminator;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentConfig;
+import org.tbcm4j.nn.OptimizerConfig;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TrainLoop;
 import org.tbcm4j.trigflow.ReferenceRoute;
@@ -56,7 +59,10 @@ public final class Distillation {
             average = new Student(studentConfig);
             average.initialize(root, DataType.FLOAT32, cfg.seed());
         }
+        // Frozen: LADD's adversarial gradient passes through the teacher to the student, never into it.
+        teacher.setTrainable(false);
         PairSource source = source(cfg, teacher, dataDir, root);
+        DistillTask.Ladd ladd = cfg.ladd().enabled() ? ladd(cfg, teacher, (DataPairs) source, root) : null;
         LossSettings loss = "data".equals(cfg.pairs()) ? cfg.loss().withoutCalmDown() : cfg.loss();
         DistillTask.Evaluator evaluator = null;
         List<String> names = List.of();
@@ -68,7 +74,8 @@ public final class Distillation {
         dir.prepare(resume);
         dir.saveConfig(cfg);
         TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, studentConfig, cfg.training(), cfg.seed())
-                .run(student, average, new DistillTask(student, source, loss, names, evaluator), resume, stopAfter, root);
+                .run(student, average, new DistillTask(student, source, loss, names, evaluator, ladd), resume, stopAfter,
+                        root);
         RunDirectory.Totals totals = dir.addToTotals(resume, (System.nanoTime() - t0) / 1e9,
                 ProcessMemory.peakResidentBytes());
         return new Outcome(out, dir.model(), totals.seconds(), totals.peakResidentBytes(), source.pairsPerIteration());
@@ -78,9 +85,11 @@ public final class Distillation {
     static String describe(DistillConfig cfg) {
         String store = "trajectory".equals(cfg.pairs()) && cfg.rolloutStore() > 0
                 ? ", drawn from a store of " + cfg.rolloutStore() + " prompts' rollouts" : "";
-        return String.format(Locale.ROOT, "%s pairs: %d per iteration (%d prompts × %d route point%s), %d iterations%s",
+        String ladd = cfg.ladd().enabled() ? ", with LADD (a discriminator on teacher blocks "
+                + Arrays.toString(cfg.ladd().headBlockIds()) + ", one update of it per iteration)" : "";
+        return String.format(Locale.ROOT, "%s pairs: %d per iteration (%d prompts × %d route point%s), %d iterations%s%s",
                 cfg.pairs(), cfg.pairsPerIteration(), cfg.promptsPerIteration(), cfg.pointsPerRollout(),
-                cfg.pointsPerRollout() == 1 ? "" : "s", cfg.training().steps(), store);
+                cfg.pointsPerRollout() == 1 ? "" : "s", cfg.training().steps(), store, ladd);
     }
 
     private static StudentEvaluator evaluator(DistillConfig cfg, DiT teacher, Path teacherFile, RunDirectory dir,
@@ -113,6 +122,26 @@ public final class Distillation {
         Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
         ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, Home.resolve(cfg.teacher()));
         return new DataPairs(teacher, ae, FashionMnist.load(dataDir, FashionMnist.Split.TRAIN), cfg.pairsPerIteration(),
-                d.pMean(), d.pStd(), cfg.guidanceScales(), cfg.seed());
+                d.pMean(), d.pStd(), cfg.guidanceScales(), cfg.seed(), cfg.ladd().enabled() ? 2 : 1);
+    }
+
+    /**
+     * Sana-Sprint's discriminator and its optimizer: the official loop builds the heads' optimizer from the
+     * student's settings and gives it no schedule, so the heads train at the student's peak rate from the start.
+     */
+    private static DistillTask.Ladd ladd(DistillConfig cfg, DiT teacher, DataPairs data, NDManager root) {
+        LaddConfig c = cfg.ladd();
+        int[] ids = c.headBlockIds();
+        if (ids[ids.length - 1] >= teacher.config().depth()) {
+            throw new IllegalArgumentException("ladd.head_block_ids " + Arrays.toString(ids) + " name blocks beyond the "
+                    + "teacher's " + teacher.config().depth());
+        }
+        Discriminator discriminator = new Discriminator(teacher.config().hidden(), ids);
+        discriminator.initialize(root, DataType.FLOAT32, cfg.seed());
+        OptimizerConfig g = cfg.training().optimizer();
+        OptimizerConfig d = new OptimizerConfig(g.lr(), g.beta1(), g.beta2(), g.eps(), g.weightDecay(), 0, g.clipNorm(), 0);
+        AdversarialLoss loss = new AdversarialLoss(teacher, discriminator, c, cfg.dataPairs().pMean(),
+                cfg.dataPairs().pStd());
+        return new DistillTask.Ladd(loss, discriminator, d, data, c, cfg.seed());
     }
 }

@@ -13,9 +13,11 @@ import ai.djl.ndarray.NDArray;
  * @param mask 1 for a kept pair, 0 for one dropped by the degenerate-sample filter [N]
  * @param teacherEvaluations teacher network evaluations (per sample, counting both CFG halves) spent
  * @param dropped prompts (or samples) masked by the filter
+ * @param x0 the clean latents the pairs were noised from, in data scale, when the source has them (data
+ *     pairs, for LADD's generator side); null for trajectory pairs
  */
 public record PairBatch(NDArray xt, NDArray t, NDArray v, NDArray classes, NDArray guidance, NDArray mask,
-        long teacherEvaluations, int dropped) {
+        long teacherEvaluations, int dropped, NDArray x0) {
     public int size() {
         return Math.toIntExact(t.getShape().get(0));
     }

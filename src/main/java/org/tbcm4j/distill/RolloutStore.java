@@ -116,6 +116,6 @@ final class RolloutStore {
         long[] shape = {n, latentShape[0], latentShape[1], latentShape[2]};
         return new PairBatch(Tensors.float32(m, x, shape), Tensors.float32(m, t, n), Tensors.float32(m, v, shape),
                 Tensors.classIds(m, ids), Tensors.float32(m, w, n), Tensors.float32(m, mask, n), teacherEvaluationsNow,
-                dropped);
+                dropped, null);
     }
 }

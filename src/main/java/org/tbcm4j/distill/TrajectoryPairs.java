@@ -110,11 +110,11 @@ public final class TrajectoryPairs implements PairSource {
         if (!options.onePointPerRollout()) {
             int pairs = k - 1;
             return new PairBatch(x, t, v, repeat(r.classes(), pairs), repeat(r.guidance(), pairs), repeat(mask, pairs),
-                    teacherEvaluations, dropped(keep));
+                    teacherEvaluations, dropped(keep), null);
         }
         NDArray chosen = Tensors.classIds(m, chosenPairs(step, k));
         return new PairBatch(x.get(chosen), t.get(chosen), v.get(chosen), r.classes(), r.guidance(), mask,
-                teacherEvaluations, dropped(keep));
+                teacherEvaluations, dropped(keep), null);
     }
 
     /** Per prompt p, the index i·P + p of its one pair, i uniform in 0..K−2 (route points 1..K−1). */

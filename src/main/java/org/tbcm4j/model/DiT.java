@@ -75,9 +75,45 @@ public final class DiT extends Module {
         return Scoped.call(() -> pass(x, timeEmbedding, classIds));
     }
 
+    /**
+     * The token states [B, N, hidden] that blocks {@code blockIds} (ascending, 0-based) output, for
+     * velocity inputs x, flow time τ and classes: the features a discriminator built on this network
+     * reads. The pass stops after the last of them, since nothing later is read.
+     */
+    public List<Dual> blockTokens(Dual x, Dual tau, NDArray classIds, int[] blockIds) {
+        for (int i = 0; i < blockIds.length; i++) {
+            if (blockIds[i] < 0 || blockIds[i] >= blocks.length || (i > 0 && blockIds[i] <= blockIds[i - 1])) {
+                throw new IllegalArgumentException("block ids must be ascending in 0.." + (blocks.length - 1) + ", got "
+                        + java.util.Arrays.toString(blockIds));
+            }
+        }
+        Dual tokens = inputTokens(x);
+        Dual activated = conditioning(timeEmbedding(tau), classIds);
+        List<Dual> read = new java.util.ArrayList<>();
+        int next = 0;
+        for (int b = 0; b <= blockIds[blockIds.length - 1]; b++) {
+            Dual in = tokens;
+            DiTBlock block = blocks[b];
+            tokens = Scoped.call(() -> block.forward(in, activated));
+            if (b == blockIds[next]) {
+                read.add(tokens);
+                next++;
+            }
+        }
+        return read;
+    }
+
+    private Dual inputTokens(Dual x) {
+        return Arith.add(xEmbedder.forward(ShapeOps.patchify(x, config.patchSize())), Dual.of(posEmbed.array()));
+    }
+
+    private Dual conditioning(Dual timeEmbedding, NDArray classIds) {
+        return Activations.silu(Arith.add(timeEmbedding, yEmbedder.forward(classIds)));
+    }
+
     private Dual pass(Dual x, Dual timeEmbedding, NDArray classIds) {
-        Dual tokens = Arith.add(xEmbedder.forward(ShapeOps.patchify(x, config.patchSize())), Dual.of(posEmbed.array()));
-        Dual activated = Activations.silu(Arith.add(timeEmbedding, yEmbedder.forward(classIds)));
+        Dual tokens = inputTokens(x);
+        Dual activated = conditioning(timeEmbedding, classIds);
         for (DiTBlock block : blocks) {
             Dual in = tokens;
             tokens = Scoped.call(() -> block.forward(in, activated));

@@ -95,6 +95,11 @@ public final class AdamW {
         return total == null ? 0.0 : Math.sqrt(total.getDouble());
     }
 
+    /** Zeroes the accumulated gradients of this optimizer's parameters. */
+    public void clearGradients() {
+        zeroGradients();
+    }
+
     private void zeroGradients() {
         for (Parameter p : params.values()) {
             Gradients.zero(p.array());

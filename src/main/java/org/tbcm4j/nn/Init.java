@@ -44,6 +44,18 @@ public interface Init {
         };
     }
 
+    /** A standard normal vector scaled to unit length (a power iteration's starting vector). */
+    static Init unitNormal() {
+        return (rng, shape) -> {
+            double[] v = normal(1.0).values(rng, shape);
+            double norm = Math.sqrt(java.util.Arrays.stream(v).map(x -> x * x).sum());
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= Math.max(norm, 1e-12);
+            }
+            return v;
+        };
+    }
+
     /** Glorot/Xavier uniform for a weight whose first axis is fan-out and the rest fan-in. */
     static Init xavierUniform() {
         return (rng, shape) -> {

@@ -32,6 +32,10 @@ public final class Scalars {
         return a.pow(NativeArrays.scalar(a, v));
     }
 
+    public static NDArray maximum(NDArray a, double v) {
+        return a.maximum(NativeArrays.scalar(a, v));
+    }
+
     public static NDArray muli(NDArray a, double v) {
         return a.muli(NativeArrays.scalar(a, v));
     }

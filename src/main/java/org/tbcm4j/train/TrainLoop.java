@@ -51,13 +51,17 @@ public final class TrainLoop {
         }
         Ema ema = config.emaDecay() > 0 ? new Ema(model, emaModel, config.emaDecay()) : null;
         Module inference = ema == null ? model : ema.average();
-        long start = resume ? restore(model, ema, optimizer, root) : 0;
+        Adversary adversary = task.adversary();
+        TrainingCheckpoint.AdversaryState adversaryState = adversary == null ? null
+                : new TrainingCheckpoint.AdversaryState(adversary.model(), new AdamW(adversary.model(),
+                        adversary.optimizer(), root));
+        long start = resume ? restore(model, ema, optimizer, adversaryState, root) : 0;
         MetricWindow window = new MetricWindow(dir, task, start);
         long end = stopAfter > 0 ? Math.min(stopAfter, config.steps()) : config.steps();
         try (Progress progress = new Progress(kind, config.steps(), start, task.unit())) {
             for (long step = start + 1; step <= end; step++) {
                 long t0 = System.nanoTime();
-                StepOutcome done = step(task, step, optimizer, ema, root);
+                StepOutcome done = step(task, step, optimizer, ema, adversaryState, root);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 window.add(done.metrics(), done.update().gradNorm(), done.update().learningRate(), seconds);
                 boolean last = step == end;
@@ -70,8 +74,10 @@ public final class TrainLoop {
                 }
                 if (step % config.checkpointEvery() == 0 || last) {
                     TrainingCheckpoint.save(dir.lastCheckpoint(), kind, modelConfig, model,
-                            ema == null ? null : ema.average(), optimizer,
-                            new TrainingState(step, seed, optimizer.updates(), optimizer.skippedSteps()));
+                            ema == null ? null : ema.average(), optimizer, adversaryState,
+                            new TrainingState(step, seed, optimizer.updates(), optimizer.skippedSteps(),
+                                    adversaryState == null ? 0L : adversaryState.optimizer().updates(),
+                                    adversaryState == null ? 0L : adversaryState.optimizer().skippedSteps()));
                 }
                 progress.step(done.metrics().getOrDefault("loss", Double.NaN), task.examplesPerStep() / seconds);
             }
@@ -84,9 +90,10 @@ public final class TrainLoop {
     }
 
     /** Restores weights, EMA and optimizer from the last checkpoint; returns its step. */
-    private long restore(Module model, Ema ema, AdamW optimizer, NDManager root) {
+    private long restore(Module model, Ema ema, AdamW optimizer, TrainingCheckpoint.AdversaryState adversary,
+            NDManager root) {
         TrainingState state = TrainingCheckpoint.restore(dir.lastCheckpoint(), kind, model,
-                ema == null ? null : ema.average(), optimizer, root);
+                ema == null ? null : ema.average(), optimizer, adversary, root);
         if (state.seed() != seed) {
             throw new IllegalArgumentException(dir.lastCheckpoint() + " was trained with seed " + state.seed()
                     + ", not " + seed);
@@ -97,7 +104,8 @@ public final class TrainLoop {
     /** A step's metrics as numbers, and what the optimiser did. */
     private record StepOutcome(Map<String, Double> metrics, AdamW.StepResult update) {}
 
-    private static StepOutcome step(TrainingTask task, long step, AdamW optimizer, Ema ema, NDManager root) {
+    private static StepOutcome step(TrainingTask task, long step, AdamW optimizer, Ema ema,
+            TrainingCheckpoint.AdversaryState adversary, NDManager root) {
         try (StepScope s = StepScope.open(root)) {
             TrainingTask.StepLoss loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -108,8 +116,20 @@ public final class TrainLoop {
             if (ema != null && !result.skipped()) {
                 ema.update(optimizer.updates());
             }
+            Map<String, NDArray> named = new LinkedHashMap<>(loss.metrics());
+            if (adversary != null) {
+                // The model's backward also reached the adversary's parameters; its own update starts clean.
+                adversary.optimizer().clearGradients();
+                TrainingTask.StepLoss adversaryLoss;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    adversaryLoss = task.adversary().loss(step, s.manager());
+                    gc.backward(adversaryLoss.loss());
+                }
+                adversary.optimizer().step();
+                named.putAll(adversaryLoss.metrics());
+            }
             Map<String, Double> metrics = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : loss.metrics().entrySet()) {
+            for (Map.Entry<String, NDArray> e : named.entrySet()) {
                 metrics.put(e.getKey(), e.getValue().toType(DataType.FLOAT64, false).getDouble());
             }
             return new StepOutcome(metrics, result);

@@ -22,18 +22,33 @@ import org.tbcm4j.util.Json;
 public final class TrainingCheckpoint {
     public static final String KEY_STATE = "state";
     static final String OPTIM = "optim.";
+    static final String ADVERSARY = "adversary.";
+    static final String ADVERSARY_OPTIM = "adversary_optim.";
+
+    /** An adversary's network and optimizer, saved and restored beside the model's (may be absent). */
+    public record AdversaryState(Module model, AdamW optimizer) {}
 
     private TrainingCheckpoint() {}
 
     /** Saves everything a resumed run needs. {@code ema} and {@code optimizer} may be null. */
     public static void save(Path file, String kind, Object config, Module model, Module ema, AdamW optimizer,
             TrainingState state) {
+        save(file, kind, config, model, ema, optimizer, null, state);
+    }
+
+    /** The same with an adversary's network and optimizer ({@code adversary} may be null). */
+    public static void save(Path file, String kind, Object config, Module model, Module ema, AdamW optimizer,
+            AdversaryState adversary, TrainingState state) {
         Map<String, NDArray> tensors = new LinkedHashMap<>(ModuleState.tensors(model, ModelFile.MODEL));
         if (ema != null) {
             tensors.putAll(ModuleState.tensors(ema, ModelFile.EMA));
         }
         if (optimizer != null) {
             optimizer.state().forEach((k, a) -> tensors.put(OPTIM + k, a));
+        }
+        if (adversary != null) {
+            tensors.putAll(ModuleState.tensors(adversary.model(), ADVERSARY));
+            adversary.optimizer().state().forEach((k, a) -> tensors.put(ADVERSARY_OPTIM + k, a));
         }
         Map<String, String> meta = ModelFile.metadata(kind, config);
         meta.put(KEY_STATE, Json.write(state));
@@ -46,6 +61,12 @@ public final class TrainingCheckpoint {
      */
     public static TrainingState restore(Path file, String kind, Module model, Module ema, AdamW optimizer,
             NDManager manager) {
+        return restore(file, kind, model, ema, optimizer, null, manager);
+    }
+
+    /** The same with an adversary ({@code adversary} may be null). */
+    public static TrainingState restore(Path file, String kind, Module model, Module ema, AdamW optimizer,
+            AdversaryState adversary, NDManager manager) {
         try (StepScope scope = StepScope.open(manager)) {
             CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
             ModelFile.requireKind(file, c.metadata(), kind);
@@ -55,19 +76,29 @@ public final class TrainingCheckpoint {
             }
             TrainingState state = ModelFile.parse(file, c.metadata().get(KEY_STATE), TrainingState.class, KEY_STATE);
             if (optimizer != null) {
-                Map<String, NDArray> moments = new LinkedHashMap<>();
-                c.tensors().forEach((k, a) -> {
-                    if (k.startsWith(OPTIM)) {
-                        moments.put(k.substring(OPTIM.length()), a);
-                    }
-                });
-                try {
-                    optimizer.restore(moments, state.updates(), state.skipped());
-                } catch (IllegalArgumentException e) {
-                    throw new CheckpointException(file, e.getMessage());
-                }
+                restoreOptimizer(file, optimizer, c.tensors(), OPTIM, state.updates(), state.skipped());
+            }
+            if (adversary != null) {
+                ModuleState.load(adversary.model(), c.tensors(), ADVERSARY, file);
+                restoreOptimizer(file, adversary.optimizer(), c.tensors(), ADVERSARY_OPTIM, state.adversaryUpdates(),
+                        state.adversarySkipped());
             }
             return state;
+        }
+    }
+
+    private static void restoreOptimizer(Path file, AdamW optimizer, Map<String, NDArray> tensors, String prefix,
+            long updates, long skipped) {
+        Map<String, NDArray> moments = new LinkedHashMap<>();
+        tensors.forEach((k, a) -> {
+            if (k.startsWith(prefix)) {
+                moments.put(k.substring(prefix.length()), a);
+            }
+        });
+        try {
+            optimizer.restore(moments, updates, skipped);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file, e.getMessage());
         }
     }
 }

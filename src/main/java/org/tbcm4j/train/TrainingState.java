@@ -1,6 +1,9 @@
 package org.tbcm4j.train;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import org.tbcm4j.util.Json;
 
 /**
  * Where a run stands. Randomness is derived from (seed, stream, step) (see Rng), so the seed and the
@@ -10,9 +13,27 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param seed the run's seed
  * @param updates optimizer updates applied (steps minus skipped ones)
  * @param skipped steps skipped for a non-finite gradient norm
+ * @param adversaryUpdates the adversary's optimizer updates (0 without one)
+ * @param adversarySkipped the adversary's skipped steps
  */
 public record TrainingState(
         @JsonProperty("step") long step,
         @JsonProperty("seed") long seed,
         @JsonProperty("updates") long updates,
-        @JsonProperty("skipped") long skipped) {}
+        @JsonProperty("skipped") long skipped,
+        @JsonProperty("adversary_updates")
+        @JacksonInject(value = Json.ABSENT + "adversaryUpdates", useInput = OptBoolean.TRUE) Long adversaryUpdates,
+        @JsonProperty("adversary_skipped")
+        @JacksonInject(value = Json.ABSENT + "adversarySkipped", useInput = OptBoolean.TRUE) Long adversarySkipped) {
+
+    /** Checkpoints written before adversaries existed have neither adversary key. */
+    public TrainingState {
+        adversaryUpdates = adversaryUpdates == null ? 0L : adversaryUpdates;
+        adversarySkipped = adversarySkipped == null ? 0L : adversarySkipped;
+    }
+
+    /** A state without an adversary. */
+    public TrainingState(long step, long seed, long updates, long skipped) {
+        this(step, seed, updates, skipped, 0L, 0L);
+    }
+}

@@ -29,6 +29,11 @@ public interface TrainingTask {
      */
     StepLoss loss(long step, NDManager manager);
 
+    /** A network trained against the model in alternation (LADD's discriminator), or null. */
+    default Adversary adversary() {
+        return null;
+    }
+
     /** Names of the evaluation metrics, in column order. */
     default List<String> evaluationNames() {
         return List.of();

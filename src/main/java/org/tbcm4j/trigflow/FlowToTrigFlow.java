@@ -29,6 +29,16 @@ public final class FlowToTrigFlow {
         };
     }
 
+    /** What the flow network sees for a data-scale TrigFlow point: x^fl = x/(σ_d·(sin t + cos t)) at τ. */
+    public record FlowInput(ai.djl.ndarray.NDArray x, ai.djl.ndarray.NDArray tau) {}
+
+    /** The flow network's input for data-scale x [B, ...] at TrigFlow times t [B] (no tangents). */
+    public static FlowInput flowInput(ai.djl.ndarray.NDArray x, ai.djl.ndarray.NDArray t) {
+        ai.djl.ndarray.NDArray sum = t.sin().add(t.cos());
+        ai.djl.ndarray.NDArray k = TrigFlow.perSample(sum, x);
+        return new FlowInput(org.tbcm4j.nn.Scalars.mul(x.div(k), 1 / TrigFlow.SIGMA_D), flowTime(t));
+    }
+
     /** Flow time of a TrigFlow time: τ = sin t/(sin t + cos t). */
     public static double flowTime(double t) {
         return Math.sin(t) / (Math.sin(t) + Math.cos(t));

@@ -43,7 +43,7 @@ class ConsistencyLossTest extends WithManager {
         NDArray v = JvpCheck.randn(m, 2, 3, 4, 4, 4).mul(S);
         NDArray t = m.create(new double[] {0.05, 0.7, 1.4});
         return new PairBatch(xt, t, v, NativeArrays.of(m, new long[] {1, 5, 10}, new Shape(3)),
-                m.create(new double[] {2.0, 3.5, 1.0}), m.create(new double[] {1, 0, 1}), 0, 1);
+                m.create(new double[] {2.0, 3.5, 1.0}), m.create(new double[] {1, 0, 1}), 0, 1, null);
     }
 
     private static double[] gradients(Student s) {
