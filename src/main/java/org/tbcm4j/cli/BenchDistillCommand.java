@@ -26,10 +26,14 @@ import org.tbcm4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tbcm bench distill}: TBCM against the data-based baseline, same iterations and pairs, in one run. */
+/**
+ * {@code tbcm bench distill}: TBCM, the data-based sCM baseline and Sana-Sprint (sCM + LADD) under one
+ * config, same iterations and pairs, each in its own JVM.
+ */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Distil with trajectory pairs (TBCM) and with data pairs (baseline) under one config, each in its "
-                + "own JVM; compare 1- and 2-step FD and class accuracy, time per pair and peak memory.")
+        description = "Distil with trajectory pairs (TBCM), data pairs (sCM) and data pairs with LADD (Sana-Sprint) "
+                + "under one config, each in its own JVM; compare 1- and 2-step FD and class accuracy, time per "
+                + "iteration, network evaluations and peak memory.")
 public final class BenchDistillCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "configs/distill.yaml", description = "Distillation config (default: ${DEFAULT-VALUE}).")
     String config;
@@ -47,30 +51,50 @@ public final class BenchDistillCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/bench-distill", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory, for the data arm (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Fashion-MNIST directory, for the data arms (default: /usr/share/datasets/fashion-mnist).")
     Path data;
+
+    @Option(names = "--arms", split = ",", defaultValue = "tbcm,data-scm,sana-sprint",
+            description = "Arms to run, of tbcm, data-scm, sana-sprint (default: ${DEFAULT-VALUE}).")
+    List<String> armNames;
+
+    /** An arm: its label and the distill arguments that make it from the shared config. */
+    private record Arm(String label, List<String> args) {}
+
+    private static final Map<String, Arm> ARMS = Map.of(
+            "tbcm", new Arm("TBCM (trajectory pairs)", List.of("--pairs", "trajectory")),
+            "data-scm", new Arm("sCM (data pairs)", List.of("--pairs", "data")),
+            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)",
+                    List.of("--set", "pairs=data", "--set", "ladd.enabled=true")));
 
     @Override
     public Integer call() throws Exception {
         DemoRunConfig demo = Configs.load(Home.resolve(demoConfig), DemoRunConfig.class);
         Path cfgPath = Home.resolve(config).toAbsolutePath();
         DistillConfig distill = Configs.load(cfgPath, DistillConfig.class);
+        for (String name : armNames) {
+            if (!ARMS.containsKey(name)) {
+                throw new IllegalArgumentException("--arms: unknown arm '" + name + "' (known: tbcm, data-scm, sana-sprint)");
+            }
+        }
         Map<String, Map<String, Object>> arms = new LinkedHashMap<>();
-        for (String arm : new String[] {"trajectory", "data"}) {
-            List<String> args = new ArrayList<>(List.of("distill", "--config", cfgPath.toString(), "--pairs", arm,
-                    "--runs", out.toString(), "--name", arm));
+        for (String arm : armNames) {
+            List<String> args = new ArrayList<>(List.of("distill", "--config", cfgPath.toString(), "--runs",
+                    out.toString(), "--name", arm));
+            args.addAll(ARMS.get(arm).args());
             if (steps != null) {
                 args.addAll(List.of("--steps", String.valueOf(steps)));
             }
             if (data != null) {
                 args.addAll(List.of("--data", data.toString()));
             }
-            System.out.println("distilling with " + arm + " pairs (log: " + out.resolve(arm + ".log") + ")");
+            System.out.println("distilling " + ARMS.get(arm).label() + " (log: " + out.resolve(arm + ".log") + ")");
             ChildProcess.run(out.resolve(arm + ".log"), args.toArray(String[]::new));
             RunDirectory dir = new RunDirectory(out.resolve(arm));
             JsonNode summary = Json.JSON.readTree(dir.file("summary.json").toFile());
-            List<double[]> elapsed = MetricsTable.read(dir.metrics()).column("elapsed_s");
-            List<double[]> throughput = MetricsTable.read(dir.metrics()).column("pairs_per_s");
+            MetricsTable metrics = MetricsTable.read(dir.metrics());
+            List<double[]> elapsed = metrics.column("elapsed_s");
+            List<double[]> throughput = metrics.column("pairs_per_s");
             double loopSeconds = elapsed.get(elapsed.size() - 1)[1];
             double stepsDone = elapsed.get(elapsed.size() - 1)[0];
             double pairsPerStep = distill.pairsPerIteration();
@@ -79,7 +103,11 @@ public final class BenchDistillCommand implements Callable<Integer> {
             a.put("pairs_per_step", (long) pairsPerStep);
             a.put("wall_seconds_with_setup", summary.get("seconds").asDouble());
             a.put("loop_seconds", loopSeconds);
+            a.put("ms_per_iteration", 1000 * loopSeconds / stepsDone);
             a.put("ms_per_pair", 1000 * loopSeconds / (stepsDone * pairsPerStep));
+            a.put("teacher_evaluations_per_iteration", pairsPerStep * mean(metrics.column("teacher_evaluations_per_pair")));
+            List<double[]> passes = metrics.column("discriminator_passes_per_pair");
+            a.put("discriminator_passes_per_iteration", passes.isEmpty() ? 0.0 : pairsPerStep * mean(passes));
             a.put("pairs_per_second_median_window", median(throughput));
             a.put("peak_resident_mib", summary.get("peak_resident_bytes").asDouble() / 1048576.0);
             arms.put(arm, a);
@@ -99,12 +127,18 @@ public final class BenchDistillCommand implements Callable<Integer> {
                 }
             }
         }
-        String[] keys = {"fd_1step", "fd_2step", "class_accuracy_1step", "class_accuracy_2step", "ms_per_pair",
+        String[] keys = {"fd_1step", "fd_2step", "class_accuracy_1step", "class_accuracy_2step", "ms_per_iteration",
+            "ms_per_pair", "teacher_evaluations_per_iteration", "discriminator_passes_per_iteration",
             "wall_seconds_with_setup", "peak_resident_mib"};
-        StringBuilder md = new StringBuilder("| metric | TBCM (trajectory pairs) | sCM (data pairs) |\n|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| metric |");
+        arms.keySet().forEach(a -> md.append(' ').append(ARMS.get(a).label()).append(" |"));
+        md.append("\n|---|").append("---|".repeat(arms.size())).append('\n');
         for (String k : keys) {
-            md.append(String.format(Locale.ROOT, "| %s | %.4g | %.4g |%n", k, ((Number) arms.get("trajectory").get(k))
-                    .doubleValue(), ((Number) arms.get("data").get(k)).doubleValue()));
+            md.append("| ").append(k).append(" |");
+            for (Map<String, Object> a : arms.values()) {
+                md.append(String.format(Locale.ROOT, " %.4g |", ((Number) a.get(k)).doubleValue()));
+            }
+            md.append('\n');
         }
         System.out.print(md);
         RunDirectory.writeAtomically(out.resolve("bench-distill.md"), md.toString());
@@ -112,6 +146,10 @@ public final class BenchDistillCommand implements Callable<Integer> {
                 Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arms));
         System.out.println("wrote " + out.resolve("bench-distill.md") + " and .json");
         return 0;
+    }
+
+    private static double mean(List<double[]> points) {
+        return points.stream().mapToDouble(p -> p[1]).average().orElse(Double.NaN);
     }
 
     private static double median(List<double[]> points) {

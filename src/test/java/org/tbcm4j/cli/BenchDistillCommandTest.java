@@ -13,13 +13,13 @@ import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Json;
 
-/** bench distill on miniature models: both arms run in child JVMs and are compared on the same figures. */
+/** bench distill on miniature models: the three arms run in child JVMs and are compared on the same figures. */
 class BenchDistillCommandTest extends WithManager {
     @TempDir
     Path tmp;
 
     @Test
-    void comparesBothArmsOnTheSameFigures() throws Exception {
+    void comparesTheThreeArmsOnTheSameFigures() throws Exception {
         Path teacher = TinyModels.teacher(tmp, m);
         Path ae = TinyModels.autoencoder(tmp, m, 4);
         Path classifier = TinyModels.classifierFile(tmp, m);
@@ -34,7 +34,9 @@ class BenchDistillCommandTest extends WithManager {
                 + "  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\n"
                 + "training:\n  steps: 3\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
                 + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
-                + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n");
+                + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n"
+                + "ladd:\n  enabled: false\n  head_block_ids: [0]\n  adv_lambda: 0.5\n  scm_lambda: 1.0\n  loss: hinge\n"
+                + "  t_mean: -0.6\n  t_std: 1.0\n  largest_timestep_prob: 0.5\n  misaligned: true\n");
         Files.writeString(tmp.resolve("demo.yaml"), "distill: x\nquick_distill: x\nsamples: 20\nquick_samples: 20\nseed: 7\n"
                 + "teacher_few_step: {steps: 2, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
                 + "teacher_reference: {steps: 3, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
@@ -46,7 +48,7 @@ class BenchDistillCommandTest extends WithManager {
                 "--data", data.toString());
         assertEquals(0, r.exitCode(), r.err() + r.out());
         JsonNode json = Json.JSON.readTree(out.resolve("bench-distill.json").toFile());
-        for (String arm : new String[] {"trajectory", "data"}) {
+        for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint"}) {
             JsonNode a = json.get(arm);
             assertEquals(3, a.get("steps").asInt(), arm);
             assertEquals(6, a.get("pairs_per_step").asInt(), arm);
@@ -56,6 +58,12 @@ class BenchDistillCommandTest extends WithManager {
             }
             assertTrue(a.get("peak_resident_mib").asDouble() > 100, "a JVM with libtorch loaded uses well over 100 MiB");
         }
-        assertTrue(Files.readString(out.resolve("bench-distill.md")).contains("| ms_per_pair |"));
+        // 2 CFG passes per pair for the sCM target in the data arms; Sana-Sprint's discriminator adds 4 per pair
+        assertEquals(12.0, json.get("data-scm").get("teacher_evaluations_per_iteration").asDouble(), 1e-9);
+        assertEquals(0.0, json.get("data-scm").get("discriminator_passes_per_iteration").asDouble());
+        assertEquals(12.0, json.get("sana-sprint").get("teacher_evaluations_per_iteration").asDouble(), 1e-9);
+        assertEquals(24.0, json.get("sana-sprint").get("discriminator_passes_per_iteration").asDouble(), 1e-9);
+        String md = Files.readString(out.resolve("bench-distill.md"));
+        assertTrue(md.contains("| ms_per_iteration |") && md.contains("Sana-Sprint (data pairs + LADD)"), md);
     }
 }
