@@ -126,6 +126,19 @@ class LaddTrainingTest extends WithManager {
         assertEquals(1, refused.exitCode());
         assertTrue(refused.err().strip().startsWith("tbcm: error:") && refused.err().contains("ladd.enabled needs pairs: data"),
                 refused.err());
+        String[][] badSettings = {
+            {"ladd.loss=wasserstein", "ladd.loss must be hinge or cross_entropy"},
+            {"ladd.head_block_ids=[0, 3]", "name blocks beyond the teacher's 1"},
+            {"ladd.head_block_ids=[0, 0]", "ascending"},
+            {"ladd.largest_timestep_prob=1.5", "ladd.largest_timestep_prob must be in [0, 1]"},
+        };
+        for (String[] setting : badSettings) {
+            CliHarness.Result r = CliHarness.run("distill", "--config", config.toString(), "--runs", runs, "--data",
+                    data.toString(), "--name", "bad", "--set", setting[0]);
+            assertEquals(1, r.exitCode(), setting[0]);
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("tbcm: error:") && r.err().contains(setting[1]), setting[0] + ": " + r.err());
+        }
     }
 
     private static Map<String, float[]> snapshot(Map<String, Parameter> params) {
