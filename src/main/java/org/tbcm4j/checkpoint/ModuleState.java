@@ -45,6 +45,12 @@ public final class ModuleState {
                 throw new CheckpointException(file, "tensor " + prefix + e.getKey() + " has shape " + saved.getShape()
                         + " but the model expects " + expected);
             }
+            // NaN or ±inf anywhere would flow silently into every sample and every student trained from it
+            long nonFinite = saved.isNaN().logicalOr(saved.isInfinite()).countNonzero().getLong();
+            if (nonFinite > 0) {
+                throw new CheckpointException(file, "tensor " + prefix + e.getKey() + " has " + nonFinite
+                        + " non-finite value" + (nonFinite == 1 ? "" : "s") + " (NaN or ±inf)");
+            }
         }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray target = e.getValue().array();

@@ -96,6 +96,24 @@ class GenerationCommandsTest extends WithManager {
     }
 
     @Test
+    void aModelWithNonFiniteWeightsIsRefusedNamingTheTensor() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            org.tbcm4j.model.DiT dit = org.tbcm4j.model.ModelFiles.teacher(Path.of(teacher), m);
+            ai.djl.ndarray.NDArray w = dit.parameters().get("blocks.0.attn.qkv.weight").array();
+            float[] values = w.toFloatArray();
+            values[values.length / 2] = bad;
+            dit.parameters().get("blocks.0.attn.qkv.weight").set(m.create(values, w.getShape()));
+            Path broken = tmp.resolve("broken.safetensors");
+            org.tbcm4j.checkpoint.ModelFile.write(broken, org.tbcm4j.model.ModelFiles.TEACHER,
+                    org.tbcm4j.checkpoint.ModelFile.config(Path.of(teacher), org.tbcm4j.model.ModelFiles.TEACHER,
+                            org.tbcm4j.model.DiTConfig.class), dit);
+            refused(CliHarness.run("sample", "--model", broken.toString(), "--autoencoder", ae, "--out",
+                    tmp.resolve("x.png").toString()), "tensor model.blocks.0.attn.qkv.weight has 1 non-finite value");
+            assertTrue(!java.nio.file.Files.exists(tmp.resolve("x.png")), "nothing written from a broken model");
+        }
+    }
+
+    @Test
     void referenceFeaturesOfAnotherClassifierAreRefused() {
         org.tbcm4j.model.Classifier other = new org.tbcm4j.model.Classifier(
                 new org.tbcm4j.model.ClassifierConfig(new int[] {8, 8, 8}, 16, 10, 4));
