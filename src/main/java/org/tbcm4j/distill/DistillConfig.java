@@ -127,7 +127,9 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         if (training == null) {
             throw new IllegalArgumentException("training is required");
         }
-        ladd = ladd == null ? LaddConfig.off() : ladd;
+        // Off is one value whatever the section says, so a run from before LADD existed and one whose
+        // config lists LADD's settings but leaves it off are the same config (the experiment runner compares them).
+        ladd = ladd == null || !ladd.enabled() ? LaddConfig.off() : ladd;
         if (ladd.enabled() && !"data".equals(pairs)) {
             throw new IllegalArgumentException("ladd.enabled needs pairs: data (Sana-Sprint is sCM plus LADD on real "
                     + "images; LADD on trajectory pairs is not the comparison the paper makes)");

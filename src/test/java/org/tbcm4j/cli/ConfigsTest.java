@@ -34,6 +34,26 @@ class ConfigsTest {
         assertEquals("configs/distill.yaml", demo.distill());
     }
 
+    @Test
+    void aDistillConfigWithLaddOffIsTheSameConfigAsOneWithoutTheSection() throws IOException {
+        String with = Files.readString(Path.of("configs/distill.yaml"));
+        assertTrue(with.contains("\nladd:"), "the shipped config lists LADD's settings");
+        String without = with.replaceAll("(?ms)^ladd:.*?(?=^training:)", "");
+        Path f = tmp.resolve("without.yaml");
+        Files.writeString(f, without);
+        DistillConfig a = Configs.load(Path.of("configs/distill.yaml"), DistillConfig.class);
+        DistillConfig b = Configs.load(f, DistillConfig.class);
+        assertEquals(org.tbcm4j.util.Json.JSON.valueToTree(b), org.tbcm4j.util.Json.JSON.valueToTree(a));
+        // switched on, the section's values are the config's
+        Path on = tmp.resolve("sana-sprint.yaml");
+        Files.writeString(on, with.replaceFirst("(?m)^pairs: trajectory", "pairs: data")
+                .replaceFirst("(?m)^  enabled: false( .*)?$", "  enabled: true"));
+        DistillConfig c = Configs.load(on, DistillConfig.class);
+        assertTrue(c.ladd().enabled());
+        assertEquals(java.util.List.of(0, 2, 3, 4), java.util.Arrays.stream(c.ladd().headBlockIds()).boxed().toList());
+        assertEquals(0.5, c.ladd().advLambda());
+    }
+
     private ConfigException bad(String yaml) throws IOException {
         Path f = tmp.resolve("bad.yaml");
         Files.writeString(f, yaml);
