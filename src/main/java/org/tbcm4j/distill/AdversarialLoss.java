@@ -25,7 +25,7 @@ import org.tbcm4j.util.Rng;
  *   G        L_adv = −mean D(n(x̂₀))                     (hinge)    mean softplus(−D(n(x̂₀)))          (cross-entropy)
  *   D        L_D = ½[mean relu(1 − D(n(x₀))) + mean relu(1 + D(n(x̂₀)))]    mean softplus(D(fake)) + mean softplus(−D(real))
  * </pre>
- * D(·) is the mean-free logit map of {@link Discriminator} (every head and token one logit; the means run
+ * D(·) is the logit map of {@link Discriminator} (every head and token one logit; the means run
  * over all of them). In G the gradient reaches the student through the frozen teacher and the heads; in D
  * x̂₀ is made without gradient and only the heads learn. With misaligned pairs the discriminator's fakes
  * also hold real latents rolled by one sample under the unrolled classes (real image i−1, class i).
