@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,10 +22,11 @@ import org.tbcm4j.util.Json;
 import org.tbcm4j.util.TempFiles;
 
 /**
- * Named tensors plus string metadata in one safetensors file. The tensors go through DJL's NDList
- * SAFETENSORS encoding; the metadata goes into the standard {@code __metadata__} entry (which DJL's
- * decoder skips), so other safetensors readers open these files too. Writes go to a temporary file
- * that is renamed into place: a crash leaves the old file or the new one, never half of one.
+ * Named tensors plus string metadata in one safetensors file. Writing goes through DJL's NDList
+ * SAFETENSORS encoding, with the metadata in the standard {@code __metadata__} entry, so other
+ * safetensors readers open these files too; writes go to a temporary file that is renamed into place,
+ * so a crash leaves the old file or the new one, never half of one. Reading validates the whole header
+ * against the file's size first and then reads only the tensors asked for, each from its byte range.
  */
 public final class CheckpointFile {
     private CheckpointFile() {}
@@ -62,24 +62,69 @@ public final class CheckpointFile {
         }
     }
 
-    /** Reads and validates a file; tensors are created in {@code manager}. */
-    public static Contents read(Path file, NDManager manager) {
+    /**
+     * Reads only the tensors whose names {@code wanted} accepts, each from its byte range, after the whole
+     * header has been validated against the file's size: a stranger's file costs at most the bytes of the
+     * tensors asked for, never its junk. Tensors are created in {@code manager}.
+     */
+    public static Contents read(Path file, NDManager manager, java.util.function.Predicate<String> wanted) {
         SafetensorsHeader header = SafetensorsHeader.read(file);
-        NDList list;
-        try (InputStream in = Files.newInputStream(file)) {
-            list = NDList.decode(manager, in);
-        } catch (IOException | RuntimeException e) {
-            throw new CheckpointException(file, "cannot be decoded (" + e.getMessage() + ")", e);
-        }
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (NDArray a : list) {
-            tensors.put(a.getName(), a);
-        }
-        if (tensors.size() != header.entries().size()) {
-            throw new CheckpointException(file, "decoded " + tensors.size() + " tensors, the header lists "
-                    + header.entries().size());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (SafetensorsHeader.Entry e : header.entries()) {
+                if (wanted.test(e.name())) {
+                    NDArray a = decode(file, ch, header.dataStart(), e, manager);
+                    a.setName(e.name());
+                    tensors.put(e.name(), a);
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot be read (" + e.getMessage() + ")", e);
         }
         return new Contents(tensors, header.metadata());
+    }
+
+    /** One tensor's bytes (little-endian) as a libtorch-owned array of its dtype. */
+    private static NDArray decode(Path file, FileChannel ch, long dataStart, SafetensorsHeader.Entry e,
+            NDManager manager) throws IOException {
+        long bytes = e.end() - e.begin();
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException(file, "tensor " + e.name() + " has " + bytes + " bytes, over the 2 GiB "
+                    + "a tensor may have here");
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long at = dataStart + e.begin();
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, at + buf.position()) < 0) {
+                throw new CheckpointException(file, "truncated inside tensor " + e.name());
+            }
+        }
+        buf.flip();
+        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(e.shape());
+        switch (e.dtype()) {
+            case "F32" -> {
+                float[] v = new float[(int) (bytes / 4)];
+                buf.asFloatBuffer().get(v);
+                return org.tbcm4j.nn.NativeArrays.of(manager, v, shape);
+            }
+            case "F64" -> {
+                double[] v = new double[(int) (bytes / 8)];
+                buf.asDoubleBuffer().get(v);
+                return org.tbcm4j.nn.NativeArrays.of(manager, v, shape);
+            }
+            case "I64" -> {
+                long[] v = new long[(int) (bytes / 8)];
+                buf.asLongBuffer().get(v);
+                return org.tbcm4j.nn.NativeArrays.of(manager, v, shape);
+            }
+            default -> throw new CheckpointException(file, "tensor " + e.name() + " is " + e.dtype()
+                    + "; tbcm4j files hold F32, F64 or I64 tensors");
+        }
+    }
+
+    /** Reads and validates a whole file; tensors are created in {@code manager}. */
+    public static Contents read(Path file, NDManager manager) {
+        return read(file, manager, name -> true);
     }
 
     private static byte[] encode(Map<String, NDArray> tensors) throws IOException {

@@ -24,6 +24,11 @@ public final class ModelFile {
     public static final String KEY_CONFIG = "config";
     public static final String MODEL = "model.";
     public static final String EMA = "ema.";
+    /** A training checkpoint's optimizer moments, and its adversary's network and moments (LADD). */
+    public static final String OPTIM = "optim.";
+    public static final String ADVERSARY = "adversary.";
+    public static final String ADVERSARY_OPTIM = "adversary_optim.";
+    private static final java.util.List<String> PREFIXES = java.util.List.of(MODEL, EMA, OPTIM, ADVERSARY, ADVERSARY_OPTIM);
 
     private ModelFile() {}
 
@@ -33,7 +38,12 @@ public final class ModelFile {
      */
     public static <C, M extends Module> M load(Path file, String kind, Class<C> configType, Function<C, M> build,
             NDManager manager) {
-        M model = build.apply(config(file, kind, configType));
+        SafetensorsHeader header = SafetensorsHeader.read(file);
+        requireKind(file, header.metadata(), kind);
+        requireKnownTensors(file, header);
+        M model = build.apply(parse(file, header.metadata().get(KEY_CONFIG), configType, KEY_CONFIG));
+        // the structure exists, no array yet: its tensors must be the file's before anything is allocated
+        ModuleState.checkEntries(model, header, weightsPrefix(header), file);
         model.initialize(manager, DataType.FLOAT32, 0);
         loadWeights(file, kind, model, manager);
         model.setTrainable(false);
@@ -55,12 +65,30 @@ public final class ModelFile {
      * checkpoint its {@code ema.*} when it kept an EMA (else {@code model.*}).
      */
     public static void loadWeights(Path file, String kind, Module module, NDManager manager) {
+        SafetensorsHeader header = SafetensorsHeader.read(file);
+        requireKind(file, header.metadata(), kind);
+        requireKnownTensors(file, header);
+        String prefix = weightsPrefix(header);
+        ModuleState.checkEntries(module, header, prefix, file);
         try (StepScope scope = StepScope.open(manager)) {
-            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
-            requireKind(file, c.metadata(), kind);
-            boolean hasEma = c.tensors().keySet().stream().anyMatch(k -> k.startsWith(EMA));
-            ModuleState.load(module, c.tensors(), hasEma ? EMA : MODEL, file);
+            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager(), name -> name.startsWith(prefix));
+            ModuleState.load(module, c.tensors(), prefix, file);
         }
+    }
+
+    /** Refuses a tensor that belongs to no part of a model file or checkpoint, before anything is read. */
+    public static void requireKnownTensors(Path file, SafetensorsHeader header) {
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            if (PREFIXES.stream().noneMatch(e.name()::startsWith)) {
+                throw new CheckpointException(file, "unexpected tensor " + e.name() + " (not part of a tbcm4j model or "
+                        + "checkpoint)");
+            }
+        }
+    }
+
+    /** Where a file's inference weights are: its EMA when it kept one (a training checkpoint), else its model. */
+    private static String weightsPrefix(SafetensorsHeader header) {
+        return header.entries().stream().anyMatch(e -> e.name().startsWith(EMA)) ? EMA : MODEL;
     }
 
     /** The metadata of a model or checkpoint file, after checking its format and kind. */

@@ -25,6 +25,39 @@ public final class ModuleState {
     }
 
     /**
+     * Checks a file's table of tensors under {@code prefix} against the module before anything is read or
+     * allocated: the same names, each with the module's shape, in a floating-point type. A stored config
+     * that disagrees with its own tensors, or a tensor the model does not have, costs no more than the header.
+     */
+    public static void checkEntries(Module module, SafetensorsHeader header, String prefix, Path file) {
+        Map<String, Parameter> params = module.parameters();
+        Map<String, SafetensorsHeader.Entry> entries = new LinkedHashMap<>();
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            if (e.name().startsWith(prefix)) {
+                String name = e.name().substring(prefix.length());
+                if (!params.containsKey(name)) {
+                    throw new CheckpointException(file, "unexpected tensor " + e.name() + " (not a parameter of this model)");
+                }
+                entries.put(name, e);
+            }
+        }
+        for (Map.Entry<String, Parameter> p : params.entrySet()) {
+            SafetensorsHeader.Entry e = entries.get(p.getKey());
+            if (e == null) {
+                throw new CheckpointException(file, "missing tensor " + prefix + p.getKey());
+            }
+            Shape stored = new Shape(e.shape());
+            if (!stored.equals(p.getValue().shape())) {
+                throw new CheckpointException(file, "tensor " + e.name() + " has shape " + stored + " but the model "
+                        + "expects " + p.getValue().shape());
+            }
+            if (!e.dtype().equals("F32") && !e.dtype().equals("F64")) {
+                throw new CheckpointException(file, "tensor " + e.name() + " is " + e.dtype() + ", not F32 or F64");
+            }
+        }
+    }
+
+    /**
      * Copies the tensors under {@code prefix} into the module. Every parameter must be present with its
      * exact shape and no unknown name may appear; the first mismatch is reported, naming the file.
      */
@@ -46,7 +79,7 @@ public final class ModuleState {
                         + " but the model expects " + expected);
             }
             // NaN or ±inf anywhere would flow silently into every sample and every student trained from it
-            long nonFinite = saved.isNaN().logicalOr(saved.isInfinite()).countNonzero().getLong();
+            long nonFinite = NativeArrays.nonFiniteCount(saved);
             if (nonFinite > 0) {
                 throw new CheckpointException(file, "tensor " + prefix + e.getKey() + " has " + nonFinite
                         + " non-finite value" + (nonFinite == 1 ? "" : "s") + " (NaN or ±inf)");

@@ -24,6 +24,10 @@ import java.util.Map;
  */
 public final class SafetensorsHeader {
     private static final long MAX_HEADER = 100L << 20;
+    /** One JSON object: a repeated tensor name, or anything after the object but padding, is an error. */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Map<String, Integer> DTYPE_BYTES = Map.of(
             "F64", 8, "F32", 4, "F16", 2, "BF16", 2, "I64", 8, "I32", 4, "I8", 1, "U8", 1, "BOOL", 1);
 
@@ -82,9 +86,11 @@ public final class SafetensorsHeader {
     private static SafetensorsHeader parse(Path file, String json, long dataStart, long dataBytes) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            root = STRICT.readTree(json);
         } catch (IOException e) {
-            throw new CheckpointException(file, "not a safetensors file: its header is not valid JSON");
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage() : "";
+            throw new CheckpointException(file, "not a safetensors file: its header is not valid JSON ("
+                    + why.lines().findFirst().orElse("") + ")");
         }
         if (root == null || !root.isObject()) {
             throw new CheckpointException(file, "not a safetensors file: its header is not a JSON object");
@@ -113,19 +119,28 @@ public final class SafetensorsHeader {
         long[] shape = new long[shapeNode.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong(-1);
+            shape[i] = wholeNumber(shapeNode.get(i));
             if (shape[i] < 0) {
                 throw new CheckpointException(file, "tensor " + name + " has a negative dimension");
             }
-            count = Math.multiplyExact(count, shape[i]);
+            count = count > Long.MAX_VALUE / 8 / Math.max(1, shape[i]) ? -1 : count * shape[i];
+            if (count < 0) {
+                throw new CheckpointException(file, "tensor " + name + " has shape " + shapeNode
+                        + ", more values than any file holds");
+            }
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
+        long begin = wholeNumber(offsets.get(0));
+        long end = wholeNumber(offsets.get(1));
         if (begin < 0 || end < begin || end - begin != count * width) {
             throw new CheckpointException(file, "tensor " + name + " has byte range [" + begin + ", " + end
                     + ") that does not hold " + count + " values of " + dtype);
         }
         return new Entry(name, dtype, shape, begin, end);
+    }
+
+    /** A JSON whole number that fits a long, or -1 (refused by the callers) for anything else. */
+    private static long wholeNumber(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong() ? n.asLong() : -1;
     }
 
     private static void checkRanges(Path file, List<Entry> entries, long dataBytes) {
@@ -135,6 +150,11 @@ public final class SafetensorsHeader {
         for (Entry e : sorted) {
             if (e.begin() < previousEnd) {
                 throw new CheckpointException(file, "tensor " + e.name() + " overlaps the previous tensor");
+            }
+            // the format indexes every data byte: a hole is a lie about some tensor's range
+            if (e.begin() > previousEnd) {
+                throw new CheckpointException(file, "tensor " + e.name() + " starts at byte " + e.begin()
+                        + ", after a hole of " + (e.begin() - previousEnd) + " bytes no tensor holds");
             }
             previousEnd = e.end();
         }

@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
 /** {@code tbcm bench}: performance measurements. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measurements: the DiT's forward/JVP/backward speed (jvp, the default), the metrics' speed "
-                + "(metrics), and TBCM against the data-based baseline (distill).",
-        subcommands = {BenchCommand.Jvp.class, BenchCommand.Metrics.class, BenchDistillCommand.class})
+                + "(metrics), TBCM against data sCM and Sana-Sprint (distill), and one distillation iteration broken "
+                + "down by component (iteration).",
+        subcommands = {BenchCommand.Jvp.class, BenchCommand.Metrics.class, BenchDistillCommand.class,
+            BenchIterationCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.IterationBreakdown;
 import org.tbcm4j.eval.Metrics;
 import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
@@ -58,14 +59,22 @@ public final class BenchDistillCommand implements Callable<Integer> {
             description = "Arms to run, of tbcm, data-scm, sana-sprint (default: ${DEFAULT-VALUE}).")
     List<String> armNames;
 
+    @Option(names = "--breakdown-iterations", defaultValue = "10",
+            description = "Iterations of each arm's component breakdown (bench iteration), after its run; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int breakdownIterations;
+
     /** An arm: its label and the distill arguments that make it from the shared config. */
-    private record Arm(String label, List<String> args) {}
+    private record Arm(String label, List<String> sets) {
+        List<String> args() {
+            return sets.stream().flatMap(s -> java.util.stream.Stream.of("--set", s)).toList();
+        }
+    }
 
     private static final Map<String, Arm> ARMS = Map.of(
-            "tbcm", new Arm("TBCM (trajectory pairs)", List.of("--pairs", "trajectory")),
-            "data-scm", new Arm("sCM (data pairs)", List.of("--pairs", "data")),
-            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)",
-                    List.of("--set", "pairs=data", "--set", "ladd.enabled=true")));
+            "tbcm", new Arm("TBCM (trajectory pairs)", List.of("pairs=trajectory")),
+            "data-scm", new Arm("sCM (data pairs)", List.of("pairs=data")),
+            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)", List.of("pairs=data", "ladd.enabled=true")));
 
     @Override
     public Integer call() throws Exception {
@@ -112,6 +121,23 @@ public final class BenchDistillCommand implements Callable<Integer> {
             a.put("peak_resident_mib", summary.get("peak_resident_bytes").asDouble() / 1048576.0);
             arms.put(arm, a);
         }
+        StringBuilder breakdown = new StringBuilder();
+        if (breakdownIterations > 0) {
+            for (String arm : arms.keySet()) {
+                List<String> args = new ArrayList<>(List.of("bench", "iteration", "--config", cfgPath.toString(),
+                        "--iterations", String.valueOf(breakdownIterations), "--json",
+                        out.resolve(arm + "-breakdown.json").toString()));
+                args.addAll(ARMS.get(arm).args());
+                if (data != null) {
+                    args.addAll(List.of("--data", data.toString()));
+                }
+                System.out.println("breaking down an iteration of " + ARMS.get(arm).label());
+                ChildProcess.run(out.resolve(arm + "-breakdown.log"), args.toArray(String[]::new));
+                IterationBreakdown.Result r = Json.JSON.readValue(out.resolve(arm + "-breakdown.json").toFile(),
+                        IterationBreakdown.Result.class);
+                breakdown.append('\n').append(BenchIterationCommand.table(ARMS.get(arm).label(), r));
+            }
+        }
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(Home.resolve(demo.autoencoder()), root);
             Scorer scorer = Scorer.load(Home.resolve(demo.classifier()), Home.resolve(demo.reference()), root);
@@ -140,6 +166,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
             }
             md.append('\n');
         }
+        md.append(breakdown);
         System.out.print(md);
         RunDirectory.writeAtomically(out.resolve("bench-distill.md"), md.toString());
         RunDirectory.writeAtomically(out.resolve("bench-distill.json"),

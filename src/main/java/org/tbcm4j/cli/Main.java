@@ -4,6 +4,7 @@ import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.checkpoint.CheckpointException;
 import org.tbcm4j.config.ConfigException;
 import org.tbcm4j.data.DataException;
+import org.tbcm4j.util.RunFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -32,8 +33,10 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (isUserError(e)) {
-                commandLine.getErr().println("tbcm: error: " + e.getMessage());
+            if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+                commandLine.getErr().println("tbcm: error: " + ioProblem(e));
+            } else if (isUserError(e)) {
+                commandLine.getErr().println("tbcm: error: " + oneLine(e.getMessage()));
             } else {
                 commandLine.getErr().println("tbcm: internal error (a bug; please report it):");
                 e.printStackTrace(commandLine.getErr());
@@ -46,7 +49,27 @@ public final class Main implements Runnable {
     /** Problems with the user's input, reported in one line rather than as a stack trace. */
     static boolean isUserError(Exception e) {
         return e instanceof DataException || e instanceof CheckpointException
-                || e instanceof IllegalArgumentException || e instanceof ConfigException;
+                || e instanceof IllegalArgumentException || e instanceof ConfigException || e instanceof RunFailure;
+    }
+
+    /**
+     * A failed read or write (full disk, read-only or missing directory, a file where a directory should
+     * be) in one line: what was being done, and the system's reason.
+     */
+    static String ioProblem(Exception e) {
+        String what = e.getMessage();
+        Throwable cause = e instanceof java.io.UncheckedIOException ? e.getCause() : e;
+        String why = cause instanceof java.nio.file.FileSystemException fs
+                ? fs.getFile() + ": " + (fs.getReason() != null ? fs.getReason()
+                        : cause.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                                .toLowerCase(java.util.Locale.ROOT))
+                : String.valueOf(cause.getMessage());
+        return oneLine(what == null || what.equals(cause.getMessage()) ? why : what + ": " + why);
+    }
+
+    /** Messages may quote user input (a name with a newline); the error stays one line. */
+    static String oneLine(String message) {
+        return String.valueOf(message).replace("\r", "\\r").replace("\n", "\\n");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.tbcm4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,14 +53,29 @@ public final class TrainOptions {
     <T> T loadConfig(String defaultConfig, Class<T> type, Function<T, String> nameOf) {
         Path file = Home.resolve(config != null ? config : defaultConfig);
         if (resume) {
-            String run = name != null ? name : nameOf.apply(Configs.load(file, type, sets));
+            String run = name != null ? RunDirectory.checkName(name, "--name")
+                    : RunDirectory.checkName(nameOf.apply(Configs.load(file, type, sets)), "the config's name");
             return Configs.load(new RunDirectory(runs.resolve(run)).config(), type, sets);
         }
         return Configs.load(file, type, sets);
     }
 
+    /**
+     * The run's directory under --runs, named by --name or the config: one safe path segment, and for a
+     * fresh start a directory that holds no other run (its metrics and config would be overwritten).
+     */
     RunDirectory runDirectory(String configName) {
-        return new RunDirectory(runs.resolve(name != null ? name : configName));
+        String run = name != null ? RunDirectory.checkName(name, "--name")
+                : RunDirectory.checkName(configName, "the config's name");
+        if (Files.exists(runs) && !Files.isDirectory(runs)) {
+            throw new IllegalArgumentException("--runs " + runs + " is not a directory");
+        }
+        RunDirectory dir = new RunDirectory(runs.resolve(run));
+        if (!resume && dir.holdsRun()) {
+            throw new IllegalArgumentException(dir.root() + " already holds a run; pass --resume to continue it, "
+                    + "or choose another --name");
+        }
+        return dir;
     }
 
     TrainingConfig training(TrainingConfig fromConfig) {

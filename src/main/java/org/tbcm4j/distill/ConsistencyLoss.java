@@ -31,7 +31,11 @@ public final class ConsistencyLoss {
     /** Call inside a GradientCollector; the target is computed with grad mode off. */
     public static Result compute(Student student, PairBatch p, double r, double c) {
         TrigFlowModel f = student.trigFlow(p.classes(), p.guidance());
-        Target target = NoGrad.call(() -> target(f, p, r, c));
+        return compute(student, f, p, NoGrad.call(() -> target(f, p, r, c)));
+    }
+
+    /** The loss against a target already computed (the iteration breakdown times the two apart). */
+    static Result compute(Student student, TrigFlowModel f, PairBatch p, Target target) {
         NDArray fTheta = f.predictAt(Dual.of(p.xt()), Dual.of(p.t())).value();
         NDArray tb = TrigFlow.perSample(p.t(), p.xt());
         NDArray weight = Scalars.pow(Scalars.mul(tb.tan(), TrigFlow.SIGMA_D), -1.0);

@@ -2,6 +2,7 @@ package org.tbcm4j.distill;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.OptBoolean;
+import org.tbcm4j.config.MayBeNull;
 import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.train.TrainingConfig;
 import org.tbcm4j.util.Json;
@@ -32,8 +33,9 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         @JacksonInject(value = Json.ABSENT + "route", useInput = OptBoolean.TRUE) String route,
         @JacksonInject(value = Json.ABSENT + "rolloutPoints", useInput = OptBoolean.TRUE) String rolloutPoints,
         @JacksonInject(value = Json.ABSENT + "rolloutStore", useInput = OptBoolean.TRUE) Integer rolloutStore,
-        GuidanceScales guidanceScales, StudentSettings student, FilterConfig filter,
-        DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training, EvaluationConfig evaluation,
+        GuidanceScales guidanceScales, StudentSettings student, @MayBeNull FilterConfig filter,
+        @MayBeNull DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training,
+        @MayBeNull EvaluationConfig evaluation,
         @JacksonInject(value = Json.ABSENT + "ladd", useInput = OptBoolean.TRUE) LaddConfig ladd) {
 
     /** Bounds that keep a config's sizes honest before anything is allocated. */

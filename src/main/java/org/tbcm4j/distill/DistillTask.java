@@ -16,6 +16,7 @@ import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.train.Adversary;
 import org.tbcm4j.train.TrainingTask;
 import org.tbcm4j.util.Rng;
+import org.tbcm4j.util.RunFailure;
 
 /**
  * One distillation iteration: pairs from the source, then the sCM consistency loss on the student; with
@@ -92,6 +93,7 @@ public final class DistillTask implements TrainingTask {
     @Override
     public StepLoss loss(long step, NDManager manager) {
         PairBatch pairs = source.next(step, manager);
+        requireFinite(pairs, step);
         double r = settings.r(step);
         ConsistencyLoss.Result result = ConsistencyLoss.compute(student, pairs, r, settings.normConstant());
         NDArray like = result.loss();
@@ -112,6 +114,19 @@ public final class DistillTask implements TrainingTask {
         metrics.put("teacher_evaluations_per_pair",
                 NativeArrays.scalar(like, (double) pairs.teacherEvaluations() / pairs.size()));
         return new StepLoss(loss, metrics);
+    }
+
+    /**
+     * A teacher whose weights are finite can still overflow (weights scaled far out of range); its pairs
+     * would turn the student into NaN with every update skipped, so the run stops at the first one.
+     */
+    private void requireFinite(PairBatch pairs, long step) {
+        long bad = NativeArrays.nonFiniteCount(pairs.v()) + NativeArrays.nonFiniteCount(pairs.xt());
+        if (bad > 0) {
+            throw new RunFailure("step " + step + ": the teacher's " + source.name() + " pairs hold " + bad
+                    + " non-finite values (NaN or ±inf); the teacher overflows on its own inputs, so check its file "
+                    + "(e.g. tbcm sample with it) before distilling from it");
+        }
     }
 
     /** LADD's discriminator update: the heads' hinge (or cross-entropy) loss on the iteration's second real batch. */

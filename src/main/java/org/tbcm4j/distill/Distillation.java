@@ -47,8 +47,37 @@ public final class Distillation {
     public static Outcome run(DistillConfig cfg, RunDirectory dir, Path dataDir, boolean resume, long stopAfter,
             NDManager root) {
         long t0 = System.nanoTime();
+        Parts parts = build(cfg, dataDir, root);
         Path teacherFile = Home.resolve(cfg.teacher());
-        DiT teacher = ModelFiles.teacher(teacherFile, root);
+        DistillTask.Evaluator evaluator = null;
+        List<String> names = List.of();
+        if (cfg.evaluation() != null && cfg.training().evalEvery() > 0) {
+            evaluator = evaluator(cfg, parts.teacher(), teacherFile, dir, root)::evaluate;
+            names = StudentEvaluator.NAMES;
+        }
+        System.out.println(describe(cfg));
+        dir.prepare(resume);
+        dir.saveConfig(cfg);
+        TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, parts.student().config(), cfg.training(), cfg.seed())
+                .run(parts.student(), parts.average(), new DistillTask(parts.student(), parts.source(), parts.loss(), names,
+                        evaluator, parts.ladd()), resume, stopAfter, root);
+        RunDirectory.Totals totals = dir.addToTotals(resume, (System.nanoTime() - t0) / 1e9,
+                ProcessMemory.peakResidentBytes());
+        return new Outcome(out, dir.model(), totals.seconds(), totals.peakResidentBytes(),
+                parts.source().pairsPerIteration());
+    }
+
+    /**
+     * What an iteration is made of, built from the config: the frozen teacher, the student initialised
+     * from it (and its average, when the config keeps an EMA), the pair source, LADD's parts when enabled,
+     * and the loss settings of the arm.
+     */
+    public record Parts(DiT teacher, Student student, Student average, PairSource source, DistillTask.Ladd ladd,
+            LossSettings loss) {}
+
+    /** Builds {@link Parts}; the data arms read their images from {@code dataDir}. */
+    public static Parts build(DistillConfig cfg, Path dataDir, NDManager root) {
+        DiT teacher = ModelFiles.teacher(Home.resolve(cfg.teacher()), root);
         StudentConfig studentConfig = new StudentConfig(teacher.config(), cfg.student().guidanceInputScale());
         Student student = new Student(studentConfig);
         student.initialize(root, DataType.FLOAT32, cfg.seed());
@@ -64,21 +93,7 @@ public final class Distillation {
         PairSource source = source(cfg, teacher, dataDir, root);
         DistillTask.Ladd ladd = cfg.ladd().enabled() ? ladd(cfg, teacher, (DataPairs) source, root) : null;
         LossSettings loss = "data".equals(cfg.pairs()) ? cfg.loss().withoutCalmDown() : cfg.loss();
-        DistillTask.Evaluator evaluator = null;
-        List<String> names = List.of();
-        if (cfg.evaluation() != null && cfg.training().evalEvery() > 0) {
-            evaluator = evaluator(cfg, teacher, teacherFile, dir, root)::evaluate;
-            names = StudentEvaluator.NAMES;
-        }
-        System.out.println(describe(cfg));
-        dir.prepare(resume);
-        dir.saveConfig(cfg);
-        TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, studentConfig, cfg.training(), cfg.seed())
-                .run(student, average, new DistillTask(student, source, loss, names, evaluator, ladd), resume, stopAfter,
-                        root);
-        RunDirectory.Totals totals = dir.addToTotals(resume, (System.nanoTime() - t0) / 1e9,
-                ProcessMemory.peakResidentBytes());
-        return new Outcome(out, dir.model(), totals.seconds(), totals.peakResidentBytes(), source.pairsPerIteration());
+        return new Parts(teacher, student, average, source, ladd, loss);
     }
 
     /** The run's batch in words, printed at its start (as nanoGPT prints its tokens per iteration). */

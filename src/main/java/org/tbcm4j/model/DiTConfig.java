@@ -34,14 +34,16 @@ public record DiTConfig(
         @JsonProperty("time_scale") double timeScale) {
 
     public DiTConfig {
-        positive("channels", channels);
-        positive("image_size", imageSize);
-        positive("patch_size", patchSize);
-        positive("hidden", hidden);
-        positive("depth", depth);
-        positive("heads", heads);
-        positive("num_classes", numClasses);
-        positive("frequency_dim", frequencyDim);
+        // upper bounds far above any model this runs, so that a file's stored config cannot make the loader
+        // build and allocate a model of its choosing before its tensors are checked
+        bounded("channels", channels, 1 << 10);
+        bounded("image_size", imageSize, 1 << 12);
+        bounded("patch_size", patchSize, imageSize);
+        bounded("hidden", hidden, 1 << 14);
+        bounded("depth", depth, 1 << 10);
+        bounded("heads", heads, hidden);
+        bounded("num_classes", numClasses, 1 << 20);
+        bounded("frequency_dim", frequencyDim, 1 << 14);
         if (imageSize % patchSize != 0) {
             throw new IllegalArgumentException("model.image_size " + imageSize + " is not a multiple of model.patch_size " + patchSize);
         }
@@ -51,8 +53,8 @@ public record DiTConfig(
         if (hidden % 4 != 0 || frequencyDim % 2 != 0) {
             throw new IllegalArgumentException("model.hidden must be a multiple of 4 and model.frequency_dim even");
         }
-        if (!(mlpRatio > 0)) {
-            throw new IllegalArgumentException("model.mlp_ratio must be positive, got " + mlpRatio);
+        if (!(mlpRatio > 0 && mlpRatio <= 64)) {
+            throw new IllegalArgumentException("model.mlp_ratio must be in (0, 64], got " + mlpRatio);
         }
         if (!(timeScale > 0)) {
             throw new IllegalArgumentException("model.time_scale must be positive, got " + timeScale);
@@ -67,9 +69,9 @@ public record DiTConfig(
         return g * g;
     }
 
-    private static void positive(String field, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("model." + field + " must be positive, got " + value);
+    private static void bounded(String field, int value, int max) {
+        if (value <= 0 || value > max) {
+            throw new IllegalArgumentException("model." + field + " must be between 1 and " + max + ", got " + value);
         }
     }
 }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * AdamW over a module's trainable parameters, reading the gradients that libtorch accumulated in
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * can save and restore them exactly.
  */
 public final class AdamW {
-    private static final Logger LOG = LoggerFactory.getLogger(AdamW.class);
 
     private final OptimizerConfig config;
     private final Map<String, Parameter> params = new LinkedHashMap<>();
@@ -58,7 +55,6 @@ public final class AdamW {
             double norm = globalNorm(grads);
             if (!Double.isFinite(norm)) {
                 skipped++;
-                LOG.warn("skipped an update whose gradient norm is {} ({} skipped so far)", norm, skipped);
                 zeroGradients();
                 return new StepResult(norm, true, config.learningRate(updates + 1));
             }
@@ -125,7 +121,17 @@ public final class AdamW {
 
     /** Restores moments and counters saved by {@link #state()}; names and shapes must match. */
     public void restore(Map<String, NDArray> state, long updatesDone, long skippedDone) {
-        for (Map.Entry<String, NDArray> e : state().entrySet()) {
+        Map<String, NDArray> expected = state();
+        for (String name : state.keySet()) {
+            if (!expected.containsKey(name)) {
+                throw new IllegalArgumentException("optimizer state has " + name + ", which is no moment of this model");
+            }
+        }
+        if (updatesDone < 0 || skippedDone < 0) {
+            throw new IllegalArgumentException("optimizer counters are negative: " + updatesDone + " updates, "
+                    + skippedDone + " skipped");
+        }
+        for (Map.Entry<String, NDArray> e : expected.entrySet()) {
             NDArray saved = state.get(e.getKey());
             if (saved == null) {
                 throw new IllegalArgumentException("optimizer state lacks " + e.getKey());

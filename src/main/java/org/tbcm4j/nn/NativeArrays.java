@@ -38,6 +38,13 @@ public final class NativeArrays {
         return JniUtils.clone((PtNDArray) a);
     }
 
+    /** How many values of {@code a} are NaN or ±inf (one reduction, no copy to Java). */
+    public static long nonFiniteCount(NDArray a) {
+        try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray n = bad.countNonzero()) {
+            return n.getLong();
+        }
+    }
+
     /** A 0-d tensor holding {@code v} in {@code like}'s type, device and manager, natively allocated. */
     public static NDArray scalar(NDArray like, double v) {
         return JniUtils.full((PtNDManager) like.getManager(), new Shape(), v, like.getDataType(), like.getDevice(),

@@ -24,23 +24,29 @@ public final class MetricsCsv {
         this.columns = List.copyOf(columns);
     }
 
-    /** Starts a fresh file, or keeps the rows up to {@code resumedStep} of an existing one. */
+    /**
+     * Starts a fresh file, or keeps the complete rows up to {@code resumedStep} of an existing one: a row cut
+     * short by a crash or a full disk (no newline, or too few fields) is dropped, as are rows past the step.
+     */
     public void open(long resumedStep) {
         try {
             List<String> kept = new ArrayList<>();
             kept.add(String.join(",", columns));
             if (resumedStep > 0 && Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                    String first = line.split(",", 2)[0];
-                    if (!first.isEmpty() && Long.parseLong(first) <= resumedStep) {
-                        kept.add(line);
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                int complete = text.lastIndexOf('\n') + 1;
+                String[] lines = text.substring(0, complete).split("\n");
+                for (int i = 1; i < lines.length; i++) {
+                    String[] fields = lines[i].split(",", -1);
+                    if (fields.length == columns.size() && fields[0].matches("[0-9]{1,18}")
+                            && Long.parseLong(fields[0]) <= resumedStep) {
+                        kept.add(lines[i]);
                     }
                 }
             }
             RunDirectory.writeAtomically(file, String.join("\n", kept) + "\n");
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": cannot be read to resume (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " to resume", e);
         }
     }
 

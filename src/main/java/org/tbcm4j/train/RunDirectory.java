@@ -49,6 +49,28 @@ public final class RunDirectory {
         return root.resolve(name);
     }
 
+    /** Letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters. */
+    private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    /**
+     * {@code name} if it is one safe path segment, so that a run stays inside its runs directory: no
+     * separator, no "." or "..", no control character, not empty, not over-long. {@code source} says
+     * where the name came from (--name, the config's name).
+     */
+    public static String checkName(String name, String source) {
+        if (name == null || !SAFE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(source + " " + Json.write(String.valueOf(name)) + " is not a run name: use "
+                    + "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    /** Whether the directory holds a run: its config, metrics, a checkpoint or a finished model. */
+    public boolean holdsRun() {
+        return Files.exists(config()) || Files.exists(metrics()) || Files.exists(lastCheckpoint().getParent())
+                || Files.exists(model());
+    }
+
     public boolean hasCheckpoint() {
         return Files.isRegularFile(lastCheckpoint());
     }
@@ -67,8 +89,23 @@ public final class RunDirectory {
         }
         try {
             Files.createDirectories(lastCheckpoint().getParent());
+            removeStaleTemporaries();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + root, e);
+        }
+    }
+
+    /** Temporary files of writes that an interruption cut short: never renamed into place, safe to delete. */
+    private void removeStaleTemporaries() throws IOException {
+        for (Path dir : new Path[] {root, lastCheckpoint().getParent(), snapshot(0).getParent()}) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(TempFiles::isTemporary).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 

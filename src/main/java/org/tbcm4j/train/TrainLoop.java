@@ -11,6 +11,7 @@ import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.util.RunFailure;
 
 /**
  * The training loop shared by every model. Each step: the task's loss in a StepScope and a
@@ -58,11 +59,18 @@ public final class TrainLoop {
         long start = resume ? restore(model, ema, optimizer, adversaryState, root) : 0;
         MetricWindow window = new MetricWindow(dir, task, start);
         long end = stopAfter > 0 ? Math.min(stopAfter, config.steps()) : config.steps();
+        SkipWindow skips = new SkipWindow(config.maxSkippedFraction());
         try (Progress progress = new Progress(kind, config.steps(), start, task.unit())) {
             for (long step = start + 1; step <= end; step++) {
                 long t0 = System.nanoTime();
-                StepOutcome done = step(task, step, optimizer, ema, adversaryState, root);
+                StepOutcome done = step(task, step, optimizer, ema, adversary, adversaryState, root);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                if (done.update().skipped()) {
+                    // standard output: standard error is kept for the one line that ends a failed run
+                    System.out.printf("step %d: update skipped, gradient norm %s (%d skipped so far)%n", step,
+                            done.update().gradNorm(), optimizer.skippedSteps());
+                }
+                skips.add(step, done.update().skipped());
                 window.add(done.metrics(), done.update().gradNorm(), done.update().learningRate(), seconds);
                 boolean last = step == end;
                 boolean evaluate = (config.evalEvery() > 0 && step % config.evalEvery() == 0) || step == config.steps();
@@ -89,9 +97,36 @@ public final class TrainLoop {
         return new Outcome(start + 1, end, optimizer.skippedSteps(), window.elapsedSeconds(), finished);
     }
 
+    /**
+     * The last {@value TrainingConfig#SKIP_WINDOW} steps' skips: a run whose updates are mostly skipped
+     * would otherwise export weights that barely trained, with exit status 0. It stops before its next
+     * checkpoint, so the last one stays the last good state.
+     */
+    private static final class SkipWindow {
+        private final boolean[] skipped = new boolean[TrainingConfig.SKIP_WINDOW];
+        private final double maxFraction;
+        private int count;
+
+        SkipWindow(double maxFraction) {
+            this.maxFraction = maxFraction;
+        }
+
+        void add(long step, boolean skip) {
+            int slot = (int) (step % skipped.length);
+            count += (skip ? 1 : 0) - (skipped[slot] ? 1 : 0);
+            skipped[slot] = skip;
+            if (count > maxFraction * skipped.length) {
+                throw new RunFailure(count + " of the last " + skipped.length + " steps (to step " + step + ") were "
+                        + "skipped for a non-finite loss or gradient; lower training.lr or training.clip_norm, or raise "
+                        + "training.max_skipped_fraction (now " + maxFraction + ")");
+            }
+        }
+    }
+
     /** Restores weights, EMA and optimizer from the last checkpoint; returns its step. */
     private long restore(Module model, Ema ema, AdamW optimizer, TrainingCheckpoint.AdversaryState adversary,
             NDManager root) {
+        TrainingCheckpoint.requireModelConfig(dir.lastCheckpoint(), kind, modelConfig);
         TrainingState state = TrainingCheckpoint.restore(dir.lastCheckpoint(), kind, model,
                 ema == null ? null : ema.average(), optimizer, adversary, root);
         if (state.seed() != seed) {
@@ -104,8 +139,8 @@ public final class TrainLoop {
     /** A step's metrics as numbers, and what the optimiser did. */
     private record StepOutcome(Map<String, Double> metrics, AdamW.StepResult update) {}
 
-    private static StepOutcome step(TrainingTask task, long step, AdamW optimizer, Ema ema,
-            TrainingCheckpoint.AdversaryState adversary, NDManager root) {
+    private static StepOutcome step(TrainingTask task, long step, AdamW optimizer, Ema ema, Adversary adversary,
+            TrainingCheckpoint.AdversaryState adversaryState, NDManager root) {
         try (StepScope s = StepScope.open(root)) {
             TrainingTask.StepLoss loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -119,13 +154,13 @@ public final class TrainLoop {
             Map<String, NDArray> named = new LinkedHashMap<>(loss.metrics());
             if (adversary != null) {
                 // The model's backward also reached the adversary's parameters; its own update starts clean.
-                adversary.optimizer().clearGradients();
+                adversaryState.optimizer().clearGradients();
                 TrainingTask.StepLoss adversaryLoss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    adversaryLoss = task.adversary().loss(step, s.manager());
+                    adversaryLoss = adversary.loss(step, s.manager());
                     gc.backward(adversaryLoss.loss());
                 }
-                adversary.optimizer().step();
+                adversaryState.optimizer().step();
                 named.putAll(adversaryLoss.metrics());
             }
             Map<String, Double> metrics = new LinkedHashMap<>();

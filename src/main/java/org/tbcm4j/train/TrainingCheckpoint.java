@@ -3,14 +3,18 @@ package org.tbcm4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tbcm4j.checkpoint.CheckpointException;
 import org.tbcm4j.checkpoint.CheckpointFile;
 import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.checkpoint.ModuleState;
+import org.tbcm4j.checkpoint.SafetensorsHeader;
 import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Module;
+import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.util.Json;
 
@@ -21,9 +25,9 @@ import org.tbcm4j.util.Json;
  */
 public final class TrainingCheckpoint {
     public static final String KEY_STATE = "state";
-    static final String OPTIM = "optim.";
-    static final String ADVERSARY = "adversary.";
-    static final String ADVERSARY_OPTIM = "adversary_optim.";
+    static final String OPTIM = ModelFile.OPTIM;
+    static final String ADVERSARY = ModelFile.ADVERSARY;
+    static final String ADVERSARY_OPTIM = ModelFile.ADVERSARY_OPTIM;
 
     /** An adversary's network and optimizer, saved and restored beside the model's (may be absent). */
     public record AdversaryState(Module model, AdamW optimizer) {}
@@ -67,9 +71,29 @@ public final class TrainingCheckpoint {
     /** The same with an adversary ({@code adversary} may be null). */
     public static TrainingState restore(Path file, String kind, Module model, Module ema, AdamW optimizer,
             AdversaryState adversary, NDManager manager) {
+        SafetensorsHeader header = SafetensorsHeader.read(file);
+        ModelFile.requireKind(file, header.metadata(), kind);
+        // every tensor accounted for before any is read: the modules' by name and shape, the rest by prefix
+        ModuleState.checkEntries(model, header, ModelFile.MODEL, file);
+        List<String> prefixes = new ArrayList<>(List.of(ModelFile.MODEL));
+        if (ema != null) {
+            ModuleState.checkEntries(ema, header, ModelFile.EMA, file);
+            prefixes.add(ModelFile.EMA);
+        }
+        if (optimizer != null) {
+            prefixes.add(OPTIM);
+        }
+        if (adversary != null) {
+            ModuleState.checkEntries(adversary.model(), header, ADVERSARY, file);
+            prefixes.addAll(List.of(ADVERSARY, ADVERSARY_OPTIM));
+        }
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            if (prefixes.stream().noneMatch(e.name()::startsWith)) {
+                throw new CheckpointException(file, "unexpected tensor " + e.name() + " (not part of this run's state)");
+            }
+        }
         try (StepScope scope = StepScope.open(manager)) {
-            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager());
-            ModelFile.requireKind(file, c.metadata(), kind);
+            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager(), name -> true);
             ModuleState.load(model, c.tensors(), ModelFile.MODEL, file);
             if (ema != null) {
                 ModuleState.load(ema, c.tensors(), ModelFile.EMA, file);
@@ -87,11 +111,32 @@ public final class TrainingCheckpoint {
         }
     }
 
+    /**
+     * Refuses a checkpoint whose stored model config is not {@code config} (the run's own): its metadata
+     * is checked, not trusted, before its tensors are read.
+     */
+    public static void requireModelConfig(Path file, String kind, Object config) {
+        String stored = ModelFile.metadata(file, kind).get(ModelFile.KEY_CONFIG);
+        com.fasterxml.jackson.databind.JsonNode saved;
+        try {
+            saved = stored == null ? null : Json.JSON.readTree(stored);
+        } catch (java.io.IOException e) {
+            saved = null;
+        }
+        if (saved == null || !saved.equals(Json.JSON.valueToTree(config))) {
+            throw new CheckpointException(file, "its stored model config is not this run's " + Json.write(config));
+        }
+    }
+
     private static void restoreOptimizer(Path file, AdamW optimizer, Map<String, NDArray> tensors, String prefix,
             long updates, long skipped) {
         Map<String, NDArray> moments = new LinkedHashMap<>();
         tensors.forEach((k, a) -> {
             if (k.startsWith(prefix)) {
+                long bad = NativeArrays.nonFiniteCount(a);
+                if (bad > 0) {
+                    throw new CheckpointException(file, "tensor " + k + " has " + bad + " non-finite values (NaN or ±inf)");
+                }
                 moments.put(k.substring(prefix.length()), a);
             }
         });

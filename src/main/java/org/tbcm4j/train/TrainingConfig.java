@@ -22,14 +22,23 @@ import org.tbcm4j.util.Json;
  * @param evalEvery run the task's evaluation every this many steps (0: only at the end)
  * @param snapshotEvery also keep the inference weights every this many steps as
  *     {@code snapshots/step-NNNNNNN.safetensors}, to measure quality along training (0: none)
+ * @param maxSkippedFraction the run fails when more than this fraction of its last
+ *     {@value #SKIP_WINDOW} steps were skipped (a non-finite loss or gradient); optional, default 0.1
  */
 public record TrainingConfig(long steps,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Json.ABSENT, useInput = OptBoolean.TRUE)
         Integer batchSize, double lr, int warmupSteps, boolean cosineDecay,
         double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery,
-        int snapshotEvery) {
+        int snapshotEvery,
+        @JacksonInject(value = Json.ABSENT + "maxSkippedFraction", useInput = OptBoolean.TRUE) Double maxSkippedFraction) {
+
+    /** The steps over which the skipped fraction is counted. */
+    public static final int SKIP_WINDOW = 100;
 
     public TrainingConfig {
+        maxSkippedFraction = maxSkippedFraction == null ? 0.1 : maxSkippedFraction;
+        check(maxSkippedFraction >= 0 && maxSkippedFraction <= 1,
+                "training.max_skipped_fraction must be in [0, 1], got " + maxSkippedFraction);
         check(steps > 0, "training.steps must be positive, got " + steps);
         check(batchSize == null || batchSize > 0, "training.batch_size must be positive, got " + batchSize);
         check(emaDecay >= 0 && emaDecay < 1, "training.ema_decay must be in [0, 1), got " + emaDecay);
@@ -53,7 +62,7 @@ public record TrainingConfig(long steps,
     /** The same schedule with a different length (a command-line override). */
     public TrainingConfig withSteps(long newSteps) {
         return new TrainingConfig(newSteps, batchSize, lr, warmupSteps, cosineDecay, weightDecay, clipNorm, emaDecay,
-                checkpointEvery, logEvery, evalEvery, snapshotEvery);
+                checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
     }
 
     private static OptimizerConfig optimizer(double lr, int warmup, double wd, double clip, long decay) {

@@ -15,6 +15,12 @@ public final class TempFiles {
      * makes it owner-only (0600), it gets the permissions the user's umask gives any new file, so the
      * renamed result is as readable as a file written in place.
      */
+    /** Whether {@code file} is one of ours ({@link #besides}), left behind if its write was interrupted. */
+    public static boolean isTemporary(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(file);
+    }
+
     public static Path besides(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);

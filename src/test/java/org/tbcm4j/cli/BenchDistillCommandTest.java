@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.distill.BlankLatent;
+import org.tbcm4j.distill.IterationBreakdown;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Json;
@@ -45,7 +46,7 @@ class BenchDistillCommandTest extends WithManager {
         Path out = tmp.resolve("bench");
         CliHarness.Result r = CliHarness.run("bench", "distill", "--config", tmp.resolve("distill.yaml").toString(),
                 "--demo-config", tmp.resolve("demo.yaml").toString(), "--samples", "20", "--out", out.toString(),
-                "--data", data.toString());
+                "--data", data.toString(), "--breakdown-iterations", "2");
         assertEquals(0, r.exitCode(), r.err() + r.out());
         JsonNode json = Json.JSON.readTree(out.resolve("bench-distill.json").toFile());
         for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint"}) {
@@ -63,7 +64,33 @@ class BenchDistillCommandTest extends WithManager {
         assertEquals(0.0, json.get("data-scm").get("discriminator_passes_per_iteration").asDouble());
         assertEquals(12.0, json.get("sana-sprint").get("teacher_evaluations_per_iteration").asDouble(), 1e-9);
         assertEquals(24.0, json.get("sana-sprint").get("discriminator_passes_per_iteration").asDouble(), 1e-9);
+        // each arm's iteration, component by component: LADD's rows only on Sana-Sprint, the encoder only on data
+        for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint"}) {
+            JsonNode b = Json.JSON.readTree(out.resolve(arm + "-breakdown.json").toFile());
+            java.util.List<String> names = new java.util.ArrayList<>();
+            double sum = 0;
+            for (JsonNode c : b.get("components")) {
+                names.add(c.get("name").asText());
+                assertTrue(c.get("median_ms").asDouble() > 0, arm + " " + c);
+                sum += c.get("role").asText().equals("COMPONENT") ? c.get("median_ms").asDouble() : 0;
+            }
+            assertEquals(sum, b.get("total_ms").asDouble(), 1e-9, arm);
+            boolean ladd = arm.equals("sana-sprint");
+            assertEquals(ladd, names.contains(IterationBreakdown.LADD_GENERATOR), arm + " " + names);
+            assertEquals(ladd, names.contains(IterationBreakdown.LADD_DISCRIMINATOR), arm + " " + names);
+            assertEquals(ladd, names.contains(IterationBreakdown.TEACHER_FEATURES), arm + " " + names);
+            assertEquals(!arm.equals("tbcm"), names.contains(IterationBreakdown.REAL_AND_ENCODER), arm + " " + names);
+            assertTrue(names.containsAll(java.util.List.of(IterationBreakdown.PAIRS, IterationBreakdown.JVP,
+                    IterationBreakdown.FORWARD_BACKWARD, IterationBreakdown.OPTIMIZER, IterationBreakdown.TEACHER_FORWARD)),
+                    arm + " " + names);
+            assertEquals(ladd, b.get("state_bytes").has("discriminator heads, gradients, AdamW moments"), arm);
+            // the student starts as a copy of the teacher: 16 bytes per parameter against the teacher's 4, plus its
+            // guidance embedding and logvar head
+            assertTrue(b.get("state_bytes").get("student weights, gradients, AdamW moments").asLong()
+                    > 4 * b.get("state_bytes").get("teacher weights (frozen)").asLong(), arm);
+        }
         String md = Files.readString(out.resolve("bench-distill.md"));
+        assertTrue(md.contains(IterationBreakdown.LADD_DISCRIMINATOR), md);
         assertTrue(md.contains("| ms_per_iteration |") && md.contains("Sana-Sprint (data pairs + LADD)"), md);
     }
 }
