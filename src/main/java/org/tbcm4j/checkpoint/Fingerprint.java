@@ -1,4 +1,4 @@
-package org.tbcm4j.eval;
+package org.tbcm4j.checkpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,7 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.tbcm4j.nn.Module;
 
-/** A short SHA-256 of a module's parameter names and bytes: ties reference statistics to one classifier. */
+/**
+ * A short SHA-256 of a module's parameter names and bytes: ties reference statistics to one classifier, and a
+ * diffusion model to the autoencoder whose latents it learned.
+ */
 public final class Fingerprint {
     private Fingerprint() {}
 

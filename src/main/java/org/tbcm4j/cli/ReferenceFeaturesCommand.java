@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tbcm4j.data.FashionMnist;
-import org.tbcm4j.eval.Fingerprint;
+import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.model.Classifier;
 import org.tbcm4j.model.ModelFiles;

@@ -1,5 +1,6 @@
 package org.tbcm4j.eval;
 
+import org.tbcm4j.checkpoint.Fingerprint;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.tbcm4j.model.Autoencoder;

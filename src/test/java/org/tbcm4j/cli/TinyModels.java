@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.tbcm4j.checkpoint.ModelFile;
-import org.tbcm4j.eval.Fingerprint;
+import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.AutoencoderConfig;

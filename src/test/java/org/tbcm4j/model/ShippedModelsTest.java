@@ -11,7 +11,7 @@ import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.eval.ClassAccuracy;
-import org.tbcm4j.eval.Fingerprint;
+import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.nn.NoGrad;
