@@ -22,6 +22,8 @@ public final class ModelFile {
     public static final String KEY_FORMAT = "format";
     public static final String KEY_KIND = "kind";
     public static final String KEY_CONFIG = "config";
+    /** The fingerprint of the autoencoder whose latents a diffusion model learned (absent in older files). */
+    public static final String KEY_AUTOENCODER = "autoencoder";
     public static final String MODEL = "model.";
     public static final String EMA = "ema.";
     /** A training checkpoint's optimizer moments, and its adversary's network and moments (LADD). */
@@ -52,7 +54,14 @@ public final class ModelFile {
 
     /** Saves inference weights only: {@code weights} as {@code model.*}. */
     public static void write(Path file, String kind, Object config, Module weights) {
-        CheckpointFile.write(file, ModuleState.tensors(weights, MODEL), metadata(kind, config));
+        write(file, kind, config, weights, Map.of());
+    }
+
+    /** The same with provenance metadata (e.g. {@link #KEY_AUTOENCODER}) beside the format, kind and config. */
+    public static void write(Path file, String kind, Object config, Module weights, Map<String, String> provenance) {
+        Map<String, String> meta = metadata(kind, config);
+        meta.putAll(provenance);
+        CheckpointFile.write(file, ModuleState.tensors(weights, MODEL), meta);
     }
 
     /** The model config stored in a model or checkpoint file of the given kind. */

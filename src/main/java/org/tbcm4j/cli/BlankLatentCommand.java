@@ -23,7 +23,7 @@ public final class BlankLatentCommand implements Callable<Integer> {
             description = "Autoencoder (default: ${DEFAULT-VALUE}).")
     String autoencoder;
 
-    @Option(names = "--out", defaultValue = "models/fashion-mnist/blank-latent.safetensors",
+    @Option(names = "--out", defaultValue = "runs/blank-latent/blank-latent.safetensors",
             description = "Output file (default: ${DEFAULT-VALUE}).")
     Path out;
 

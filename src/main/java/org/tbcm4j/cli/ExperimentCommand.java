@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code tbcm experiment}: a plan's arms over its seeds, each run in its own JVM, resumable; then the summary. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run every (arm, seed) of a plan (plans/*.yaml) in its own JVM, then summarise: results.csv, "
-                + "summary.md/json (mean, sd and 95 % interval over seeds; paired differences from the reference "
+                + "summary.md/json (mean, sd and 95 %% interval over seeds; paired differences from the reference "
                 + "arm), charts and index.html. Run it again to resume: finished runs are skipped, interrupted "
                 + "ones continue from their last checkpoint.")
 public final class ExperimentCommand implements Callable<Integer> {

@@ -21,7 +21,7 @@ public final class ReferenceFeaturesCommand implements Callable<Integer> {
             description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
     String classifier;
 
-    @Option(names = "--out", defaultValue = "models/fashion-mnist/reference-features.safetensors",
+    @Option(names = "--out", defaultValue = "runs/reference-features/reference-features.safetensors",
             description = "Output file (default: ${DEFAULT-VALUE}).")
     Path out;
 

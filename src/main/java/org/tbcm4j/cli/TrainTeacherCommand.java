@@ -36,7 +36,7 @@ public final class TrainTeacherCommand implements Callable<Integer> {
         Path aeFile = Home.resolve(cfg.autoencoder());
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
-            ModelFiles.requireLatentFit(ae, cfg.model(), aeFile, dir.config());
+            ModelFiles.requireLatentShape(ae, cfg.model(), aeFile, "the teacher config");
             dir.prepare(options.resume);
             dir.saveConfig(resolved);
             long t0 = System.nanoTime();
@@ -51,7 +51,8 @@ public final class TrainTeacherCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "teacher: %.2f M parameters%n", model.parameterCount() / 1e6);
             TeacherTask task = new TeacherTask(model, latents, training.requireBatchSize(), cfg.classDropout(), cfg.logitMean(),
                     cfg.logitStd(), cfg.seed());
-            TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.TEACHER, cfg.model(), training, cfg.seed())
+            TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.TEACHER, cfg.model(), training, cfg.seed(),
+                    ModelFiles.provenance(ae))
                     .run(model, ema, task, options.resume, options.stopAfter, root);
             System.out.printf(Locale.ROOT, "trained steps %d-%d in %.0f s (%d skipped)%n", out.firstStep(), out.lastStep(),
                     out.seconds(), out.skippedSteps());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.eval.StudentEvaluator;
@@ -58,7 +59,12 @@ public final class Distillation {
         System.out.println(describe(cfg));
         dir.prepare(resume);
         dir.saveConfig(cfg);
-        TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, parts.student().config(), cfg.training(), cfg.seed())
+        // the student learns the teacher's latents: it records the autoencoder the teacher records
+        String autoencoder = ModelFile.metadata(teacherFile, ModelFiles.TEACHER).get(ModelFile.KEY_AUTOENCODER);
+        java.util.Map<String, String> provenance = autoencoder == null ? java.util.Map.of()
+                : java.util.Map.of(ModelFile.KEY_AUTOENCODER, autoencoder);
+        TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, parts.student().config(), cfg.training(), cfg.seed(),
+                provenance)
                 .run(parts.student(), parts.average(), new DistillTask(parts.student(), parts.source(), parts.loss(), names,
                         evaluator, parts.ladd()), resume, stopAfter, root);
         RunDirectory.Totals totals = dir.addToTotals(resume, (System.nanoTime() - t0) / 1e9,
@@ -146,12 +152,12 @@ public final class Distillation {
      */
     private static DistillTask.Ladd ladd(DistillConfig cfg, DiT teacher, DataPairs data, NDManager root) {
         LaddConfig c = cfg.ladd();
-        int[] ids = c.headBlockIds();
-        if (ids[ids.length - 1] >= teacher.config().depth()) {
-            throw new IllegalArgumentException("ladd.head_block_ids " + Arrays.toString(ids) + " name blocks beyond the "
-                    + "teacher's " + teacher.config().depth());
+        Discriminator discriminator;
+        try {
+            discriminator = new Discriminator(teacher.config(), c.headBlockIds());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ladd.head_block_ids: " + e.getMessage());
         }
-        Discriminator discriminator = new Discriminator(teacher.config().hidden(), ids);
         discriminator.initialize(root, DataType.FLOAT32, cfg.seed());
         OptimizerConfig g = cfg.training().optimizer();
         OptimizerConfig d = new OptimizerConfig(g.lr(), g.beta1(), g.beta2(), g.eps(), g.weightDecay(), 0, g.clipNorm(), 0);

@@ -8,7 +8,6 @@ import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
-import org.tbcm4j.util.Rng;
 
 /**
  * Samples from a generator, decoded to images and seen by the classifier. Sample i asks for class
@@ -39,10 +38,7 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
                 classes[i] = i % numClasses;
                 ids[b] = classes[i];
                 indices[b] = i;
-                Rng rng = Rng.of(seed, "noise", i);
-                for (int k = 0; k < per; k++) {
-                    noise[b * per + k] = (float) rng.gaussian();
-                }
+                LatentGenerator.startingNoise(seed, i, noise, b * per, per);
             }
             NDArray classIds = Tensors.classIds(m, ids);
             NDArray z = Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]);

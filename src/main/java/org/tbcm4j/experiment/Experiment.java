@@ -231,7 +231,7 @@ public final class Experiment {
     private void copyPlan() {
         try {
             Files.createDirectories(layout.out());
-            Files.copy(planFile, layout.file("plan.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            org.tbcm4j.util.AtomicFiles.write(layout.file("plan.yaml"), Files.readAllBytes(planFile));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + layout.file("plan.yaml"), e);
         }

@@ -87,20 +87,27 @@ public final class DiT extends Module {
                         + java.util.Arrays.toString(blockIds));
             }
         }
-        Dual tokens = inputTokens(x);
-        Dual activated = conditioning(timeEmbedding(tau), classIds);
         List<Dual> read = new java.util.ArrayList<>();
-        int next = 0;
-        for (int b = 0; b <= blockIds[blockIds.length - 1]; b++) {
+        int[] next = {0};
+        runBlocks(inputTokens(x), conditioning(timeEmbedding(tau), classIds), blockIds[blockIds.length - 1],
+                (tokens, b) -> {
+                    if (b == blockIds[next[0]]) {
+                        read.add(tokens);
+                        next[0]++;
+                    }
+                });
+        return read;
+    }
+
+    /** Blocks 0..{@code last} on {@code tokens}, each in its own scope; every block's output is shown to {@code seen}. */
+    private Dual runBlocks(Dual tokens, Dual activated, int last, java.util.function.ObjIntConsumer<Dual> seen) {
+        for (int b = 0; b <= last; b++) {
             Dual in = tokens;
             DiTBlock block = blocks[b];
             tokens = Scoped.call(() -> block.forward(in, activated));
-            if (b == blockIds[next]) {
-                read.add(tokens);
-                next++;
-            }
+            seen.accept(tokens, b);
         }
-        return read;
+        return tokens;
     }
 
     private Dual inputTokens(Dual x) {
@@ -112,12 +119,8 @@ public final class DiT extends Module {
     }
 
     private Dual pass(Dual x, Dual timeEmbedding, NDArray classIds) {
-        Dual tokens = inputTokens(x);
         Dual activated = conditioning(timeEmbedding, classIds);
-        for (DiTBlock block : blocks) {
-            Dual in = tokens;
-            tokens = Scoped.call(() -> block.forward(in, activated));
-        }
+        Dual tokens = runBlocks(inputTokens(x), activated, blocks.length - 1, (t, b) -> { });
         List<Dual> shiftScale = ShapeOps.split(finalAdaLn.forward(activated), 2, 1);
         Dual h = AdaLn.modulate(finalNorm.forward(tokens), shiftScale.get(0), shiftScale.get(1));
         Dual out = finalLinear.forward(h);

@@ -52,13 +52,22 @@ public final class Discriminator extends Module {
         }
     }
 
-    public Discriminator(long hidden, int[] headBlockIds) {
+    /** Heads on {@code headBlockIds} (ascending) of a teacher shaped as {@code teacher}. */
+    public Discriminator(DiTConfig teacher, int[] headBlockIds) {
         if (headBlockIds.length == 0) {
             throw new IllegalArgumentException("the discriminator needs at least one head block");
         }
         this.headBlockIds = headBlockIds.clone();
+        requireBlocksOf(teacher);
         for (int i = 0; i < headBlockIds.length; i++) {
-            heads.add(child("heads." + i, new Head(hidden)));
+            heads.add(child("heads." + i, new Head(teacher.hidden())));
+        }
+    }
+
+    private void requireBlocksOf(DiTConfig teacher) {
+        if (headBlockIds[headBlockIds.length - 1] >= teacher.depth()) {
+            throw new IllegalArgumentException("head blocks " + Arrays.toString(headBlockIds) + " lie beyond the "
+                    + "teacher's " + teacher.depth() + " blocks");
         }
     }
 
@@ -73,10 +82,7 @@ public final class Discriminator extends Module {
      * the generator's adversarial loss does not, as torch's eval mode).
      */
     public NDArray logits(DiT teacher, NDArray x, NDArray t, NDArray classes, boolean training) {
-        if (headBlockIds[headBlockIds.length - 1] >= teacher.config().depth()) {
-            throw new IllegalArgumentException("head blocks " + Arrays.toString(headBlockIds) + " for a teacher of depth "
-                    + teacher.config().depth());
-        }
+        requireBlocksOf(teacher.config());
         FlowToTrigFlow.FlowInput in = FlowToTrigFlow.flowInput(x, t);
         List<Dual> features = teacher.blockTokens(Dual.of(in.x()), Dual.of(in.tau()), classes, headBlockIds);
         NDList logits = new NDList();

@@ -17,4 +17,15 @@ public interface LatentGenerator {
 
     /** A short description for reports, e.g. "teacher, DPM-Solver++(2M), 16 steps, CFG 3". */
     String describe();
+
+    /**
+     * The starting noise of sample {@code index} under {@code seed}: {@code values} standard normal draws
+     * from their own stream, so a sample's image does not depend on its batch or on what came before it.
+     */
+    static void startingNoise(long seed, long index, float[] into, int offset, int values) {
+        org.tbcm4j.util.Rng rng = org.tbcm4j.util.Rng.of(seed, "noise", index);
+        for (int k = 0; k < values; k++) {
+            into[offset + k] = (float) rng.gaussian();
+        }
+    }
 }

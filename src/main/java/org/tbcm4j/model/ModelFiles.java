@@ -2,6 +2,7 @@ package org.tbcm4j.model;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.checkpoint.ModelFile;
 
 /**
@@ -32,13 +33,32 @@ public final class ModelFiles {
         return ModelFile.load(file, STUDENT, StudentConfig.class, Student::new, manager);
     }
 
-    /** Checks that the autoencoder's latents have the shape the diffusion model works on. */
+    /**
+     * Checks that {@code ae} decodes what the model in {@code modelFile} generates: its latents have the
+     * model's shape and, when the file records the autoencoder it learned from, it is that autoencoder (a
+     * teacher trained on other latents would otherwise be decoded into noise without a word).
+     */
     public static void requireLatentFit(Autoencoder ae, DiTConfig model, Path aeFile, Path modelFile) {
+        requireLatentShape(ae, model, aeFile, modelFile.toString());
+        String recorded = ModelFile.metadata(modelFile, ModelFile.kindOf(modelFile)).get(ModelFile.KEY_AUTOENCODER);
+        if (recorded != null && !recorded.equals(Fingerprint.of(ae))) {
+            throw new IllegalArgumentException(modelFile + " learned the latents of autoencoder " + recorded + ", but "
+                    + aeFile + " is autoencoder " + Fingerprint.of(ae) + "; pass the autoencoder it was trained with");
+        }
+    }
+
+    /** Checks that the autoencoder's latents have the shape the diffusion model (named {@code modelName}) works on. */
+    public static void requireLatentShape(Autoencoder ae, DiTConfig model, Path aeFile, String modelName) {
         int c = ae.config().latentChannels();
         int s = ae.config().latentSize();
         if (c != model.channels() || s != model.imageSize()) {
-            throw new IllegalArgumentException(aeFile + " makes " + c + "×" + s + "×" + s + " latents but " + modelFile
+            throw new IllegalArgumentException(aeFile + " makes " + c + "×" + s + "×" + s + " latents but " + modelName
                     + " works on " + model.channels() + "×" + model.imageSize() + "×" + model.imageSize());
         }
+    }
+
+    /** What a diffusion model trained on {@code ae}'s latents records of it. */
+    public static java.util.Map<String, String> provenance(Autoencoder ae) {
+        return java.util.Map.of(ModelFile.KEY_AUTOENCODER, Fingerprint.of(ae));
     }
 }

@@ -28,11 +28,12 @@ public final class ErrorBarChart {
             e.add(Double.isFinite(errors[i]) ? errors[i] : 0.0);
         }
         chart.addSeries(yLabel, categories, y, e);
+        byte[] bytes;
         try {
-            java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write " + png, ex);
+            throw new UncheckedIOException("cannot draw " + png, ex);
         }
+        org.tbcm4j.util.AtomicFiles.write(png, bytes);
     }
 }

@@ -34,11 +34,12 @@ public final class LineChart {
             XYSeries s = chart.addSeries(name, x, y);
             s.setMarker(SeriesMarkers.NONE);
         });
+        byte[] bytes;
         try {
-            java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png, e);
+            throw new UncheckedIOException("cannot draw " + png, e);
         }
+        org.tbcm4j.util.AtomicFiles.write(png, bytes);
     }
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.tbcm4j.util.Json;
+import org.tbcm4j.util.AtomicFiles;
 import org.tbcm4j.util.TempFiles;
 
 /**
@@ -146,12 +146,6 @@ public final class RunDirectory {
 
     /** Writes a small text file atomically (temporary file, then rename). */
     public static void writeAtomically(Path file, String text) {
-        try {
-            Path tmp = TempFiles.besides(file);
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -25,16 +25,27 @@ public final class TrainLoop {
     private final Object modelConfig;
     private final TrainingConfig config;
     private final long seed;
+    private final Map<String, String> provenance;
 
     /** What a run did. */
     public record Outcome(long firstStep, long lastStep, long skippedSteps, double seconds, boolean finished) {}
 
     public TrainLoop(RunDirectory dir, String kind, Object modelConfig, TrainingConfig config, long seed) {
+        this(dir, kind, modelConfig, config, seed, Map.of());
+    }
+
+    /**
+     * With {@code provenance} written into every file the run saves (e.g. the fingerprint of the
+     * autoencoder whose latents a diffusion model learns, {@link ModelFile#KEY_AUTOENCODER}).
+     */
+    public TrainLoop(RunDirectory dir, String kind, Object modelConfig, TrainingConfig config, long seed,
+            Map<String, String> provenance) {
         this.dir = dir;
         this.kind = kind;
         this.modelConfig = modelConfig;
         this.config = config;
         this.seed = seed;
+        this.provenance = Map.copyOf(provenance);
     }
 
     /**
@@ -78,21 +89,22 @@ public final class TrainLoop {
                     window.write(step, optimizer.skippedSteps(), evaluate ? evaluate(task, step, inference, root) : Map.of());
                 }
                 if (config.snapshotEvery() > 0 && step % config.snapshotEvery() == 0) {
-                    ModelFile.write(dir.snapshot(step), kind, modelConfig, inference);
+                    ModelFile.write(dir.snapshot(step), kind, modelConfig, inference, provenance);
                 }
                 if (step % config.checkpointEvery() == 0 || last) {
                     TrainingCheckpoint.save(dir.lastCheckpoint(), kind, modelConfig, model,
                             ema == null ? null : ema.average(), optimizer, adversaryState,
                             new TrainingState(step, seed, optimizer.updates(), optimizer.skippedSteps(),
                                     adversaryState == null ? 0L : adversaryState.optimizer().updates(),
-                                    adversaryState == null ? 0L : adversaryState.optimizer().skippedSteps()));
+                                    adversaryState == null ? 0L : adversaryState.optimizer().skippedSteps()),
+                            provenance);
                 }
                 progress.step(done.metrics().getOrDefault("loss", Double.NaN), task.examplesPerStep() / seconds);
             }
         }
         boolean finished = end == config.steps();
         if (finished) {
-            ModelFile.write(dir.model(), kind, modelConfig, inference);
+            ModelFile.write(dir.model(), kind, modelConfig, inference, provenance);
         }
         return new Outcome(start + 1, end, optimizer.skippedSteps(), window.elapsedSeconds(), finished);
     }

@@ -43,6 +43,12 @@ public final class TrainingCheckpoint {
     /** The same with an adversary's network and optimizer ({@code adversary} may be null). */
     public static void save(Path file, String kind, Object config, Module model, Module ema, AdamW optimizer,
             AdversaryState adversary, TrainingState state) {
+        save(file, kind, config, model, ema, optimizer, adversary, state, Map.of());
+    }
+
+    /** The same with provenance metadata (see {@link ModelFile#KEY_AUTOENCODER}). */
+    public static void save(Path file, String kind, Object config, Module model, Module ema, AdamW optimizer,
+            AdversaryState adversary, TrainingState state, Map<String, String> provenance) {
         Map<String, NDArray> tensors = new LinkedHashMap<>(ModuleState.tensors(model, ModelFile.MODEL));
         if (ema != null) {
             tensors.putAll(ModuleState.tensors(ema, ModelFile.EMA));
@@ -55,6 +61,7 @@ public final class TrainingCheckpoint {
             adversary.optimizer().state().forEach((k, a) -> tensors.put(ADVERSARY_OPTIM + k, a));
         }
         Map<String, String> meta = ModelFile.metadata(kind, config);
+        meta.putAll(provenance);
         meta.put(KEY_STATE, Json.write(state));
         CheckpointFile.write(file, tensors, meta);
     }

@@ -20,7 +20,7 @@ class LayeringTest {
     private static final Map<String, Integer> LAYER = Map.ofEntries(Map.entry("util", 0), Map.entry("nn", 1),
             Map.entry("trigflow", 2), Map.entry("data", 2), Map.entry("checkpoint", 3), Map.entry("model", 4),
             Map.entry("config", 4), Map.entry("train", 5), Map.entry("report", 5), Map.entry("eval", 6),
-            Map.entry("distill", 7), Map.entry("bench", 8), Map.entry("experiment", 9),
+            Map.entry("distill", 7), Map.entry("bench", 8), Map.entry("export", 8), Map.entry("api", 8), Map.entry("experiment", 9), Map.entry("serve", 9),
             Map.entry("cli", 10));
     private static final Pattern REFERENCE = Pattern.compile("org\\.tbcm4j\\.([a-z]+)\\.");
 

@@ -57,7 +57,7 @@ class LaddTrainingTest extends WithManager {
         DataPairs pairs = new DataPairs(teacher, ModelFiles.autoencoder(aeFile, m),
                 FashionMnist.load(data, FashionMnist.Split.TRAIN), 8, 0.2, 1.6, scales, 1, 2);
         LaddConfig config = new LaddConfig(true, new int[] {0}, 0.5, 1.0, LaddConfig.HINGE, -0.6, 1.0, 0.5, true);
-        Discriminator discriminator = new Discriminator(teacher.config().hidden(), new int[] {0});
+        Discriminator discriminator = new Discriminator(teacher.config(), new int[] {0});
         discriminator.initialize(m, DataType.FLOAT32, 1);
         Map<String, float[]> headsBefore = snapshot(discriminator.parameters());
         Map<String, float[]> studentBefore = snapshot(student.parameters());
@@ -128,7 +128,7 @@ class LaddTrainingTest extends WithManager {
                 refused.err());
         String[][] badSettings = {
             {"ladd.loss=wasserstein", "ladd.loss must be hinge or cross_entropy"},
-            {"ladd.head_block_ids=[0, 3]", "name blocks beyond the teacher's 1"},
+            {"ladd.head_block_ids=[0, 3]", "lie beyond the teacher's 1 blocks"},
             {"ladd.head_block_ids=[0, 0]", "ascending"},
             {"ladd.largest_timestep_prob=1.5", "ladd.largest_timestep_prob must be in [0, 1]"},
         };

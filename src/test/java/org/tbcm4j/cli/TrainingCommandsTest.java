@@ -100,5 +100,16 @@ class TrainingCommandsTest extends WithManager {
         assertTrue(Files.exists(tmp.resolve("runs/teacher/snapshots/step-0000002.safetensors")));
         assertEquals("teacher", ModelFile.kindOf(tmp.resolve("runs/teacher/model.safetensors")));
         assertEquals(5, Files.readAllLines(tmp.resolve("runs/teacher/metrics.csv")).size(), "header and 4 rows");
+        // the teacher records the autoencoder whose latents it learned; another one of the same shape is refused
+        Path teacherModel = tmp.resolve("runs/teacher/model.safetensors");
+        assertEquals(org.tbcm4j.checkpoint.Fingerprint.of(trained),
+                ModelFile.metadata(teacherModel, "teacher").get(ModelFile.KEY_AUTOENCODER));
+        Path other = TinyModels.autoencoder(tmp, m, 4);
+        CliHarness.Result wrong = CliHarness.run("sample", "--model", teacherModel.toString(), "--autoencoder",
+                other.toString(), "--steps", "1", "--per-class", "1", "--out", tmp.resolve("x.png").toString());
+        HostileInputsTest.refused(wrong, "pass the autoencoder it was trained with");
+        CliHarness.Result right = CliHarness.run("sample", "--model", teacherModel.toString(), "--autoencoder",
+                aeModel.toString(), "--steps", "1", "--per-class", "1", "--out", tmp.resolve("x.png").toString());
+        assertEquals(0, right.exitCode(), right.err());
     }
 }

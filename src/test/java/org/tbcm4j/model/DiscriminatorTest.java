@@ -32,7 +32,7 @@ class DiscriminatorTest extends WithManager {
         teacher.initialize(m, DataType.FLOAT64, 1);
         JvpCheck.randomize(teacher, 2, 0.3);
         teacher.setTrainable(false);
-        Discriminator d = new Discriminator(16, new int[] {0, 2});
+        Discriminator d = new Discriminator(teacher.config(), new int[] {0, 2});
         d.initialize(m, DataType.FLOAT64, 3);
         NDArray x = JvpCheck.randn(m, 4, 3, 4, 4, 4);
         NDArray t = m.create(new double[] {0.3, 1.0, 1.5});

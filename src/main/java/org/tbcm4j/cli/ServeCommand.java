@@ -1,0 +1,53 @@
+package org.tbcm4j.cli;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.tbcm4j.api.Generator;
+import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.serve.GeneratorServer;
+import org.tbcm4j.util.Home;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tbcm serve}: the student (and its teacher beside it) behind a page and a JSON/PNG API. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a student behind a page and JSON/PNG endpoints: pick a class, a guidance scale, 1 or 2 "
+                + "steps and a seed, see its images and the teacher's from the same noise, each with its time.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "The student (model.safetensors of a distillation).")
+    String model;
+
+    @Option(names = "--teacher", defaultValue = "models/fashion-mnist/teacher.safetensors",
+            description = "The teacher drawn beside it, or 'none' (default: ${DEFAULT-VALUE}).")
+    String teacher;
+
+    @Option(names = "--autoencoder", defaultValue = "models/fashion-mnist/autoencoder.safetensors",
+            description = "The autoencoder that decodes both (default: ${DEFAULT-VALUE}).")
+    String autoencoder;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
+    @Option(names = "--host", description = "Address to bind (default: the loopback address; 0.0.0.0 exposes it).")
+    String host;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+        }
+        Path ae = Home.resolve(autoencoder);
+        InetAddress address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+        try (Generator student = Generator.load(Home.resolve(model), ae);
+                Generator reference = "none".equals(teacher) ? null : Generator.load(Home.resolve(teacher), ae);
+                GeneratorServer server = GeneratorServer.start(student, reference, FashionMnist.CLASS_NAMES,
+                        new InetSocketAddress(address, port))) {
+            System.out.println("serving on http://" + address.getHostAddress() + ":" + server.port() + "/ (Ctrl-C stops)");
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+}
