@@ -16,9 +16,8 @@ import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
-import org.tbcm4j.nn.NoGrad;
+import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.Scalars;
-import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.OdeSampler;
 import org.tbcm4j.util.Backend;
@@ -146,32 +145,27 @@ public final class Generator implements AutoCloseable {
         int per = Math.toIntExact(latent[0] * latent[1] * latent[2]);
         int n = request.classes().length;
         float[][] out = new float[n][];
-        for (int start = 0; start < n; start += BATCH) {
-            int count = Math.min(BATCH, n - start);
-            try (StepScope s = StepScope.open(root)) {
-                long[] ids = new long[count];
-                long[] indices = new long[count];
-                float[] noise = new float[count * per];
-                for (int b = 0; b < count; b++) {
-                    ids[b] = request.classes()[start + b];
-                    indices[b] = start + b;
-                    LatentGenerator.startingNoise(request.seed(), start + b, noise, b * per, per);
-                }
-                NDArray z = Tensors.float32(s.manager(), noise, count, latent[0], latent[1], latent[2]);
-                float[] images = NoGrad.call(() -> {
-                    NDArray y = generator.generate(Tensors.classIds(s.manager(), ids), z, indices);
-                    return autoencoder.decode(Scalars.div(y, autoencoder.latentScale())).clip(-1, 1).toFloatArray();
-                });
-                int pixels = images.length / count;
-                for (int b = 0; b < count; b++) {
-                    float[] p = new float[pixels];
-                    for (int i = 0; i < pixels; i++) {
-                        p[i] = (images[b * pixels + i] + 1) / 2;
-                    }
-                    out[start + b] = p;
-                }
+        Batched.forEach(root, n, BATCH, (start, count, m) -> {
+            long[] ids = new long[count];
+            long[] indices = new long[count];
+            float[] noise = new float[count * per];
+            for (int b = 0; b < count; b++) {
+                ids[b] = request.classes()[start + b];
+                indices[b] = start + b;
+                LatentGenerator.startingNoise(request.seed(), start + b, noise, b * per, per);
             }
-        }
+            NDArray z = Tensors.float32(m, noise, count, latent[0], latent[1], latent[2]);
+            NDArray y = generator.generate(Tensors.classIds(m, ids), z, indices);
+            float[] images = autoencoder.decode(Scalars.div(y, autoencoder.latentScale())).clip(-1, 1).toFloatArray();
+            int pixels = images.length / count;
+            for (int b = 0; b < count; b++) {
+                float[] p = new float[pixels];
+                for (int i = 0; i < pixels; i++) {
+                    p[i] = (images[b * pixels + i] + 1) / 2;
+                }
+                out[start + b] = p;
+            }
+        });
         return out;
     }
 

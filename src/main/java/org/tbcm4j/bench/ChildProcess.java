@@ -33,6 +33,22 @@ public final class ChildProcess {
      * so that several children can share the cores without oversubscribing them.
      */
     public static void run(Path log, Log mode, int threads, String... args) {
+        Process p = start(log, mode, threads, args);
+        try {
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new IllegalStateException("tbcm " + String.join(" ", args) + " failed with status " + code
+                        + "; see " + log);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for tbcm " + String.join(" ", args), e);
+        }
+    }
+
+    /** Starts {@code tbcm args...} as {@link #run} does, without waiting for it (e.g. to kill it). */
+    public static Process start(Path log, Log mode, int threads, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m");
@@ -48,7 +64,6 @@ public final class ChildProcess {
         command.add(System.getProperty("java.class.path"));
         command.add(MAIN_CLASS);
         command.addAll(List.of(args));
-        Process p = null;
         try {
             java.nio.file.Files.createDirectories(log.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -58,18 +73,9 @@ public final class ChildProcess {
                 builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
                 builder.environment().put("MKL_NUM_THREADS", String.valueOf(threads));
             }
-            p = builder.start();
-            int code = p.waitFor();
-            if (code != 0) {
-                throw new IllegalStateException("tbcm " + String.join(" ", args) + " failed with status " + code
-                        + "; see " + log);
-            }
+            return builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a child JVM: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for tbcm " + String.join(" ", args), e);
         }
     }
 

@@ -68,7 +68,12 @@ public final class CheckpointFile {
      * tensors asked for, never its junk. Tensors are created in {@code manager}.
      */
     public static Contents read(Path file, NDManager manager, java.util.function.Predicate<String> wanted) {
-        SafetensorsHeader header = SafetensorsHeader.read(file);
+        return read(file, SafetensorsHeader.read(file), manager, wanted);
+    }
+
+    /** The same with the file's header already read and validated (by {@link SafetensorsHeader#read}). */
+    static Contents read(Path file, SafetensorsHeader header, NDManager manager,
+            java.util.function.Predicate<String> wanted) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (SafetensorsHeader.Entry e : header.entries()) {

@@ -47,7 +47,7 @@ public final class ModelFile {
         // the structure exists, no array yet: its tensors must be the file's before anything is allocated
         ModuleState.checkEntries(model, header, weightsPrefix(header), file);
         model.initialize(manager, DataType.FLOAT32, 0);
-        loadWeights(file, kind, model, manager);
+        loadWeights(file, header, kind, model, manager);
         model.setTrainable(false);
         return model;
     }
@@ -74,13 +74,18 @@ public final class ModelFile {
      * checkpoint its {@code ema.*} when it kept an EMA (else {@code model.*}).
      */
     public static void loadWeights(Path file, String kind, Module module, NDManager manager) {
-        SafetensorsHeader header = SafetensorsHeader.read(file);
+        loadWeights(file, SafetensorsHeader.read(file), kind, module, manager);
+    }
+
+    /** The same with the file's header already read (one parse per load). */
+    private static void loadWeights(Path file, SafetensorsHeader header, String kind, Module module, NDManager manager) {
         requireKind(file, header.metadata(), kind);
         requireKnownTensors(file, header);
         String prefix = weightsPrefix(header);
         ModuleState.checkEntries(module, header, prefix, file);
         try (StepScope scope = StepScope.open(manager)) {
-            CheckpointFile.Contents c = CheckpointFile.read(file, scope.manager(), name -> name.startsWith(prefix));
+            CheckpointFile.Contents c = CheckpointFile.read(file, header, scope.manager(),
+                    name -> name.startsWith(prefix));
             ModuleState.load(module, c.tensors(), prefix, file);
         }
     }

@@ -62,11 +62,11 @@ public final class ExportCommand implements Callable<Integer> {
             ModelFiles.requireLatentFit(ae, student.config().backbone(), aeFile, modelFile);
             byte[] bytes = GeneratorOnnx.student(student, ae, steps, intermediate);
             AtomicFiles.write(out, bytes);
-            System.out.printf(Locale.ROOT, "%s: %d-step generator, ONNX opset %d, %.1f MiB; inputs noise [B, %s], classes "
-                            + "[B] int64, guidance [B] float%s; output image [B, 1, %d, %d] in [-1, 1]%n", out, steps,
-                    OnnxGraph.OPSET, bytes.length / 1048576.0, java.util.Arrays.toString(ae.latentShape()).replaceAll("[\\[\\]]", ""),
-                    steps == 2 ? ", renoise_1 [B, " + java.util.Arrays.toString(ae.latentShape()).replaceAll("[\\[\\]]", "") + "]"
-                            : "", 4 * ae.config().latentSize(), 4 * ae.config().latentSize());
+            String latent = "[B, " + java.util.Arrays.toString(ae.latentShape()).replaceAll("[\\[\\]]", "") + "]";
+            System.out.printf(Locale.ROOT, "%s: %d-step generator, ONNX opset %d, %.1f MiB; inputs noise %s, classes [B] "
+                            + "int64, guidance [B] float%s; output image [B, 1, %d, %d] in [-1, 1]%n", out, steps,
+                    OnnxGraph.OPSET, bytes.length / 1048576.0, latent, steps == 2 ? ", renoise_1 " + latent : "",
+                    4 * ae.config().latentSize(), 4 * ae.config().latentSize());
         }
         return 0;
     }

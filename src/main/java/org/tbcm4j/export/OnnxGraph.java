@@ -41,8 +41,14 @@ public final class OnnxGraph {
         if (!weights.add(name)) {
             return name;
         }
-        float[] values = array.getDataType() == DataType.FLOAT32 ? array.toFloatArray()
-                : array.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] values;
+        if (array.getDataType() == DataType.FLOAT32) {
+            values = array.toFloatArray();
+        } else {
+            try (NDArray converted = array.toType(DataType.FLOAT32, true)) {
+                values = converted.toFloatArray();
+            }
+        }
         initializers.add(OnnxProto.floatTensor(name, array.getShape().getShape(), values));
         return name;
     }

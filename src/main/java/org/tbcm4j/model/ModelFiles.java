@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.checkpoint.ModelFile;
+import org.tbcm4j.checkpoint.SafetensorsHeader;
 
 /**
  * The project's models by kind, loaded from model files or training checkpoints (the kind stored in
@@ -40,10 +41,11 @@ public final class ModelFiles {
      */
     public static void requireLatentFit(Autoencoder ae, DiTConfig model, Path aeFile, Path modelFile) {
         requireLatentShape(ae, model, aeFile, modelFile.toString());
-        String recorded = ModelFile.metadata(modelFile, ModelFile.kindOf(modelFile)).get(ModelFile.KEY_AUTOENCODER);
-        if (recorded != null && !recorded.equals(Fingerprint.of(ae))) {
+        String recorded = SafetensorsHeader.read(modelFile).metadata().get(ModelFile.KEY_AUTOENCODER);
+        String given = recorded == null ? null : Fingerprint.of(ae);
+        if (recorded != null && !recorded.equals(given)) {
             throw new IllegalArgumentException(modelFile + " learned the latents of autoencoder " + recorded + ", but "
-                    + aeFile + " is autoencoder " + Fingerprint.of(ae) + "; pass the autoencoder it was trained with");
+                    + aeFile + " is autoencoder " + given + "; pass the autoencoder it was trained with");
         }
     }
 

@@ -1,13 +1,12 @@
 package org.tbcm4j.report;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
-import org.tbcm4j.util.TempFiles;
+import org.tbcm4j.util.AtomicFiles;
 
 /**
  * A PNG grid of grey images: {@code rows} × {@code cols} tiles with pixels in [−1, 1], each tile
@@ -54,14 +53,19 @@ public final class ImageGrid {
 
     /** Writes a PNG atomically. */
     public static void write(BufferedImage image, Path file) {
+        AtomicFiles.write(file, png(image));
+    }
+
+    /** The image as PNG bytes. */
+    public static byte[] png(BufferedImage image) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            Path tmp = TempFiles.besides(file);
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+            if (!ImageIO.write(image, "png", bytes)) {
                 throw new IOException("no PNG writer");
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot encode a PNG", e);
         }
+        return bytes.toByteArray();
     }
 }

@@ -2,8 +2,6 @@ package org.tbcm4j.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import org.tbcm4j.api.Generator;
 import org.tbcm4j.report.ImageGrid;
 import org.tbcm4j.util.Json;
@@ -192,25 +189,34 @@ public final class GeneratorServer implements AutoCloseable {
             return;
         }
         try {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("student", grid(student, p, p.steps()));
-            if (!png && teacher != null && p.teacherSteps() > 0) {
-                result.put("teacher", grid(teacher, p, p.teacherSteps()));
-            }
+            Grid studentGrid = grid(student, p, p.steps());
             if (png) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> s = (Map<String, Object>) result.get("student");
-                sendBytes(ex, 200, "image/png", Base64.getDecoder().decode((String) s.get("png")));
-            } else {
-                send(ex, 200, "application/json", Json.write(result));
+                sendBytes(ex, 200, "image/png", studentGrid.png());
+                return;
             }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("student", studentGrid.json());
+            if (teacher != null && p.teacherSteps() > 0) {
+                result.put("teacher", grid(teacher, p, p.teacherSteps()).json());
+            }
+            send(ex, 200, "application/json", Json.write(result));
         } finally {
             waiting.decrementAndGet();
         }
     }
 
-    /** One row of the request's images as a PNG (base64), and the time the generator took. */
-    private Map<String, Object> grid(Generator g, Params p, int steps) throws IOException {
+    /** One row of a request's images as PNG bytes, with the steps taken and the generator's time. */
+    private record Grid(byte[] png, int steps, double ms) {
+        Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("steps", steps);
+            out.put("ms", ms);
+            out.put("png", Base64.getEncoder().encodeToString(png));
+            return out;
+        }
+    }
+
+    private static Grid grid(Generator g, Params p, int steps) {
         int[] classes = new int[p.count()];
         java.util.Arrays.fill(classes, p.classId());
         long t0 = System.nanoTime();
@@ -223,14 +229,7 @@ public final class GeneratorServer implements AutoCloseable {
                 tiles[i * size * size + k] = 2 * images[i][k] - 1;
             }
         }
-        BufferedImage img = ImageGrid.render(tiles, 1, p.count(), size, size, 3);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", bytes);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("steps", steps);
-        out.put("ms", ms);
-        out.put("png", Base64.getEncoder().encodeToString(bytes.toByteArray()));
-        return out;
+        return new Grid(ImageGrid.png(ImageGrid.render(tiles, 1, p.count(), size, size, 3)), steps, ms);
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.bench.ChildProcess;
 import org.tbcm4j.testing.WithManager;
 
 /**
@@ -22,21 +22,14 @@ class KillAndResumeTest extends WithManager {
     @TempDir
     Path tmp;
 
-    private Process start(Path config, Path runs, String name, boolean resume) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path")));
-        for (String property : new String[] {"ai.djl.offline", "tbcm.home", "java.awt.headless"}) {
-            if (System.getProperty(property) != null) {
-                command.add(1, "-D" + property + "=" + System.getProperty(property));
-            }
-        }
-        command.addAll(List.of("org.tbcm4j.cli.Main", "distill", "--config", config.toString(), "--runs", runs.toString(),
+    private static Process start(Path config, Path runs, String name, boolean resume) {
+        List<String> args = new ArrayList<>(List.of("distill", "--config", config.toString(), "--runs", runs.toString(),
                 "--name", name));
         if (resume) {
-            command.add("--resume");
+            args.add("--resume");
         }
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(runs.resolveSibling(name + (resume ? "-resume" : "") + ".log").toFile()).start();
+        return ChildProcess.start(runs.resolveSibling(name + (resume ? "-resume" : "") + ".log"), ChildProcess.Log.REPLACE,
+                0, args.toArray(String[]::new));
     }
 
     @Test
