@@ -13,6 +13,7 @@ import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.DiTConfig;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
@@ -25,8 +26,7 @@ import org.tbcm4j.util.Backend;
 /**
  * Images from a distilled student (or a teacher) in a few lines of Java:
  * <pre>{@code
- * try (Generator g = Generator.load(Path.of("runs/distill/model.safetensors"),
- *         Path.of("models/fashion-mnist/autoencoder.safetensors"))) {
+ * try (Generator g = Generator.load(Path.of("runs/distill/model.safetensors"))) {
  *     List<BufferedImage> shirts = g.images(Generator.Request.of(6, 8).withSteps(1).withGuidance(3).withSeed(42));
  * }
  * }</pre>
@@ -47,6 +47,7 @@ public final class Generator implements AutoCloseable {
     private final DiTConfig network;
     private final Student student;
     private final DiT teacher;
+    private final List<String> classNames;
 
     /**
      * What to draw: one class id per image, the sampling steps, the guidance scale w and the seed.
@@ -78,12 +79,21 @@ public final class Generator implements AutoCloseable {
         }
     }
 
-    private Generator(NDManager root, Autoencoder autoencoder, Student student, DiT teacher) {
+    private Generator(NDManager root, Autoencoder autoencoder, Student student, DiT teacher, List<String> classNames) {
         this.root = root;
+        this.classNames = List.copyOf(classNames);
         this.autoencoder = autoencoder;
         this.student = student;
         this.teacher = teacher;
         this.network = student != null ? student.config().backbone() : teacher.config();
+    }
+
+    /**
+     * Loads a student or teacher file with the autoencoder it records (or, for a model that records none,
+     * the shipped one).
+     */
+    public static Generator load(Path model) {
+        return load(model, ModelFiles.autoencoderFileFor(model, null));
     }
 
     /** Loads a student or teacher file (its kind is read from the file) and the autoencoder that decodes its latents. */
@@ -103,7 +113,9 @@ public final class Generator implements AutoCloseable {
             }
             ModelFiles.requireLatentFit(ae, student != null ? student.config().backbone() : teacher.config(), autoencoder,
                     model);
-            return new Generator(root, ae, student, teacher);
+            DiTConfig network = student != null ? student.config().backbone() : teacher.config();
+            return new Generator(root, ae, student, teacher,
+                    Provenance.read(model).classNamesOr(network.numClasses(), autoencoder));
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -115,27 +127,41 @@ public final class Generator implements AutoCloseable {
         return network.numClasses();
     }
 
-    /** The images' edge in pixels. */
-    public int imageSize() {
-        return 4 * autoencoder.config().latentSize();
+    /** Class names by id: the dataset's, as the model records them (the class ids when it records none). */
+    public List<String> classNames() {
+        return classNames;
     }
 
-    /** Gray images, one per requested class. */
+    /** The images' edge in pixels. */
+    public int imageSize() {
+        return autoencoder.config().imageSize();
+    }
+
+    /** 1 (gray) or 3 (RGB). */
+    public int imageChannels() {
+        return autoencoder.config().imageChannels();
+    }
+
+    /** Gray or RGB images, one per requested class. */
     public List<BufferedImage> images(Request request) {
         float[][] pixels = pixels(request);
         int size = imageSize();
+        int plane = size * size;
+        boolean gray = imageChannels() == 1;
         List<BufferedImage> out = new ArrayList<>();
         for (float[] p : pixels) {
-            BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
-            for (int i = 0; i < p.length; i++) {
-                img.getRaster().setSample(i % size, i / size, 0, Math.round(255 * p[i]));
+            BufferedImage img = new BufferedImage(size, size, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < plane; i++) {
+                for (int c = 0; c < imageChannels(); c++) {
+                    img.getRaster().setSample(i % size, i / size, c, Math.round(255 * p[c * plane + i]));
+                }
             }
             out.add(img);
         }
         return out;
     }
 
-    /** Pixels in [0, 1], row-major, one array per requested class. */
+    /** Pixels in [0, 1], channel planes then rows (row-major), one array per requested class. */
     public synchronized float[][] pixels(Request request) {
         check(request);
         LatentGenerator generator = student != null

@@ -52,7 +52,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/bench-distill", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory, for the data arms (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Dataset for the data arms: IDX files or an image folder (default: Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Option(names = "--arms", split = ",", defaultValue = "tbcm,data-scm,sana-sprint",

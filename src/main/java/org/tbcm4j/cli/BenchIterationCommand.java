@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.config.Configs;
-import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.IterationBreakdown;
 import org.tbcm4j.train.RunDirectory;
@@ -30,7 +29,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
             + "--set pairs=data --set ladd.enabled=true for Sana-Sprint.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--data", description = "Fashion-MNIST directory, for the data arms (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Dataset for the data arms: IDX files or an image folder (default: Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
@@ -47,7 +46,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
         DistillConfig cfg = Configs.load(Home.resolve(config), DistillConfig.class, sets);
         IterationBreakdown.Result r;
         try (NDManager root = Backend.newManager()) {
-            r = IterationBreakdown.measure(cfg, data != null ? data : FashionMnist.DEFAULT_DIR, warmup, iterations, root);
+            r = IterationBreakdown.measure(cfg, data, warmup, iterations, root);
         }
         System.out.print(table(cfg.pairs() + (cfg.ladd().enabled() ? " + LADD" : ""), r));
         if (json != null) {

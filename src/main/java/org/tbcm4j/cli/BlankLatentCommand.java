@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
+import org.tbcm4j.data.Datasets;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.distill.FilterCalibration;
 import org.tbcm4j.model.Autoencoder;
@@ -35,8 +37,12 @@ public final class BlankLatentCommand implements Callable<Integer> {
             description = "With --calibrate: the threshold to assess (default: ${DEFAULT-VALUE}, the official value).")
     double threshold;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory, for --calibrate (default: "
-            + "/usr/share/datasets/fashion-mnist).")
+    @Option(names = "--calibration-out", description = "With --calibrate: also write the calibrated threshold (the "
+            + "largest dropping at most 0.1 %% of any class) to this JSON file, as {\"threshold\": t}.")
+    Path calibrationOut;
+
+    @Option(names = "--data", description = "Dataset for --calibrate: IDX files or an image folder (default: "
+            + "Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Override
@@ -48,19 +54,26 @@ public final class BlankLatentCommand implements Callable<Integer> {
             System.out.printf("%s: blank-image latent %s, mean %.4f, rms %.4f%n", out, latent.getShape(),
                     latent.mean().getFloat(), latent.square().mean().sqrt().getFloat());
             if (calibrate) {
-                printCalibration(FilterCalibration.measure(ae, FashionMnist.load(data != null ? data
-                        : FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST), latent, FashionMnist.NUM_CLASSES, root));
+                Dataset set = Datasets.open(data);
+                Provenance.read(Home.resolve(autoencoder)).requireDataset(set, Home.resolve(autoencoder));
+                FilterCalibration cal = FilterCalibration.measure(ae, set.test(), latent, set.numClasses(), root);
+                printCalibration(cal, set.classNames());
+                if (calibrationOut != null) {
+                    org.tbcm4j.util.AtomicFiles.write(calibrationOut, org.tbcm4j.util.Json.write(java.util.Map.of(
+                            "threshold", cal.thresholdForClassDropRate(0.001), "max_class_drop_rate", 0.001))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
             }
         }
         return 0;
     }
 
-    private void printCalibration(FilterCalibration cal) {
+    private void printCalibration(FilterCalibration cal, java.util.List<String> names) {
         System.out.printf(Locale.ROOT, "distance m of real test images to the blank latent, and the filter's expected "
                 + "drop rate at threshold %s:%n", threshold);
-        System.out.println("class  min     1 %     median  drop rate");
+        System.out.println("class              min     1 %     median  drop rate");
         for (int c = 0; c < cal.numClasses(); c++) {
-            System.out.printf(Locale.ROOT, "%-6d %-7.3f %-7.3f %-7.3f %.2f %%%n", c, cal.quantile(c, 0),
+            System.out.printf(Locale.ROOT, "%-3d %-14.14s %-7.3f %-7.3f %-7.3f %.2f %%%n", c, names.get(c), cal.quantile(c, 0),
                     cal.quantile(c, 0.01), cal.quantile(c, 0.5), 100 * cal.expectedDropRate(c, threshold));
         }
         System.out.printf(Locale.ROOT, "largest threshold dropping at most 0.1 %% of every class: %.4f%n",

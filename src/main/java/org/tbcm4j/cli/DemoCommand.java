@@ -10,11 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.config.Configs;
-import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
-import org.tbcm4j.eval.GeneratedSet;
-import org.tbcm4j.eval.Metrics;
+import org.tbcm4j.eval.Comparison;
 import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
@@ -24,7 +22,6 @@ import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
 import org.tbcm4j.report.HtmlReport;
-import org.tbcm4j.report.ImageGrid;
 import org.tbcm4j.report.LineChart;
 import org.tbcm4j.report.MetricsTable;
 import org.tbcm4j.train.RunDirectory;
@@ -64,9 +61,8 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Map<String, Object> distillation = new LinkedHashMap<>();
         List<Map<String, Object>> generators = new ArrayList<>();
-        List<List<String>> table = new ArrayList<>(List.of(HtmlReport.row("generator", "network evaluations", "FD",
-                "KID", "precision", "recall", "class accuracy", "samples/s")));
-        List<String[]> grids = new ArrayList<>();
+        List<List<String>> table;
+        List<String[]> grids;
         try (NDManager root = Backend.newManager()) {
             System.out.println("distilling the shipped teacher image-free (" + (quick ? "quick" : "full") + " config: "
                     + distill.training().steps() + " steps of " + distill.pairsPerIteration() + " trajectory pairs)");
@@ -88,29 +84,18 @@ public final class DemoCommand implements Callable<Integer> {
             DemoRunConfig.TeacherSetting few = demo.teacherFewStep();
             DemoRunConfig.TeacherSetting reference = demo.teacherReference();
             double w = demo.student().cfg();
-            List<Entry> lineUp = List.of(
-                    new Entry("teacher-" + few.steps(), teacher(teacher, few), few.steps(), few.cfg()),
-                    new Entry("teacher-" + reference.steps(), teacher(teacher, reference), reference.steps(), reference.cfg()),
-                    new Entry("student-1", new StudentGenerator(student, 1, demo.student().intermediate(), w, demo.seed()), 1, w),
-                    new Entry("student-2", new StudentGenerator(student, 2, demo.student().intermediate(), w, demo.seed()), 2, w));
-            for (Entry e : lineUp) {
-                LatentGenerator g = e.generator();
-                GeneratedSet set = scorer.generate(g, ae, samples, demo.seed(), root);
-                Metrics m = scorer.score(set, demo.seed());
-                Map<String, Object> json = m.toJson(g, set.seconds(), e.steps(), e.cfg());
-                json.put("name", e.name());
-                generators.add(json);
-                table.add(HtmlReport.row(g.describe(), String.valueOf(g.evaluationsPerSample()),
-                        HtmlReport.number(m.fd(), 3), HtmlReport.number(m.kid(), 4), HtmlReport.number(m.precision(), 3),
-                        HtmlReport.number(m.recall(), 3), HtmlReport.number(m.classAccuracy(), 3),
-                        HtmlReport.number(samples / set.seconds(), 1)));
-                String png = e.name() + ".png";
-                ImageGrid.write(ImageGrid.render(set.gridByClass(FashionMnist.NUM_CLASSES, 8), FashionMnist.NUM_CLASSES, 8,
-                        28, 28, 2), out.resolve(png));
-                grids.add(new String[] {png, g.describe()});
-                System.out.printf(Locale.ROOT, "%-45s FD %.3f  KID %.4f  precision %.3f  recall %.3f  class accuracy %.3f%n",
-                        g.describe(), m.fd(), m.kid(), m.precision(), m.recall(), m.classAccuracy());
-            }
+            List<Comparison.Entry> lineUp = List.of(
+                    new Comparison.Entry("teacher-" + few.steps(), teacher(teacher, few), few.steps(), few.cfg()),
+                    new Comparison.Entry("teacher-" + reference.steps(), teacher(teacher, reference), reference.steps(),
+                            reference.cfg()),
+                    new Comparison.Entry("student-1", new StudentGenerator(student, 1, demo.student().intermediate(), w,
+                            demo.seed()), 1, w),
+                    new Comparison.Entry("student-2", new StudentGenerator(student, 2, demo.student().intermediate(), w,
+                            demo.seed()), 2, w));
+            Comparison.Outcome compared = Comparison.run(lineUp, ae, scorer, samples, demo.seed(), out, root);
+            generators.addAll(compared.generators());
+            table = compared.table();
+            grids = compared.grids();
         }
         writeCharts(runDir);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -138,9 +123,6 @@ public final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - started) / 1e9);
         return 0;
     }
-
-    /** One generator of the comparison, with the settings eval --json reports. */
-    private record Entry(String name, LatentGenerator generator, int steps, double cfg) {}
 
     private static LatentGenerator teacher(DiT dit, DemoRunConfig.TeacherSetting s) {
         return new TeacherGenerator(dit, OdeSampler.parse(s.sampler()), s.steps(), s.cfg(), s.shift());

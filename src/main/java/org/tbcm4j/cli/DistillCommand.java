@@ -27,9 +27,17 @@ public final class DistillCommand implements Callable<Integer> {
         if (pairs != null) {
             cfg = cfg.withPairs(pairs);
         }
+        if (options.steps != null && !options.resume && options.steps != cfg.training().steps()) {
+            // a fresh run of another length keeps its schedules in the same part of the run; a resumed run
+            // extended with --steps keeps the iterations it was started with
+            cfg = cfg.rescaledTo(options.steps);
+            System.out.printf(Locale.ROOT, "schedules rescaled to %d iterations: lr warm-up %d, r warm-up %d, calm-down "
+                    + "from %d over %d%n", options.steps, cfg.training().warmupSteps(), cfg.loss().tangentWarmup(),
+                    cfg.loss().calmDownStart(), cfg.loss().calmDownSteps());
+        }
         cfg = cfg.withTraining(options.training(cfg.training()));
         try (NDManager root = Backend.newManager()) {
-            Distillation.Outcome out = Distillation.run(cfg, options.runDirectory(cfg.name()), options.dataDir(),
+            Distillation.Outcome out = Distillation.run(cfg, options.runDirectory(cfg.name()), options.data,
                     options.resume, options.stopAfter, root);
             System.out.printf(Locale.ROOT, "%s pairs: steps %d-%d, %d pairs per step, %.0f s, peak resident memory %.0f MiB "
                             + "(%d steps skipped)%n", cfg.pairs(), out.loop().firstStep(), out.loop().lastStep(),

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
+import org.tbcm4j.data.Datasets;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.Classifier;
@@ -30,12 +32,16 @@ public final class EvalAutoencoderCommand implements Callable<Integer> {
             description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
     String classifier;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Dataset: IDX files or an image folder (default: Fashion-MNIST in "
+            + "/usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Override
     public Integer call() {
-        LabeledImages test = FashionMnist.load(data != null ? data : FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST);
+        Dataset set = Datasets.open(data);
+        LabeledImages test = set.test();
+        Provenance.read(Home.resolve(autoencoder)).requireDataset(set, Home.resolve(autoencoder));
+        Provenance.read(Home.resolve(classifier)).requireDataset(set, Home.resolve(classifier));
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(Home.resolve(autoencoder), root);
             Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
@@ -51,7 +57,7 @@ public final class EvalAutoencoderCommand implements Callable<Integer> {
             long correctOriginal = correct[0];
             long correctReconstructed = correct[1];
             double psnr = ReconstructionQuality.psnr(ae, test, root);
-            System.out.printf(Locale.ROOT, "test PSNR (10000 images, posterior mean): %.2f dB%n", psnr);
+            System.out.printf(Locale.ROOT, "test PSNR (%d images, posterior mean): %.2f dB%n", test.size(), psnr);
             System.out.printf(Locale.ROOT, "classifier accuracy on originals: %.2f %%, on reconstructions: %.2f %% "
                             + "(difference %.2f points)%n", 100.0 * correctOriginal / test.size(),
                     100.0 * correctReconstructed / test.size(), 100.0 * (correctOriginal - correctReconstructed) / test.size());

@@ -33,7 +33,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            Scorer scorer = scoring.load(root);
+            Scorer scorer = scoring.load(generation.modelPath(), root);
             LatentGenerator generator = generation.generator(ae, root);
             GeneratedSet set = scorer.generate(generator, ae, scoring.samples, generation.seed, generation.batch, root);
             Metrics m = scorer.score(set, generation.seed);

@@ -57,7 +57,7 @@ public final class EvalNoiseCommand implements Callable<Integer> {
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
             List<EvaluationNoise.Row> rows = EvaluationNoise.measure(generation.generator(ae, root), ae,
-                    scoring.load(root), sampleCounts, seeds, root);
+                    scoring.load(generation.modelPath(), root), sampleCounts, seeds, root);
             String table = EvaluationNoise.markdown(rows, sampleCounts);
             System.out.print(table);
             if (out != null) {

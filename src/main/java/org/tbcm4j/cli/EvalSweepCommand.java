@@ -49,7 +49,7 @@ public final class EvalSweepCommand implements Callable<Integer> {
                 "|---|---|---|---|---|---|---|"));
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
-            Scorer scorer = scoring.load(root);
+            Scorer scorer = scoring.load(generation.modelPath(), root);
             for (int steps : stepList) {
                 for (double cfg : cfgList) {
                     generation.steps = steps;

@@ -25,7 +25,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; times are only comparable between runs made alone).")
     int jobs;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory, for data arms (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Dataset for the data arms: IDX files or an image folder (default: Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Option(names = "--dry-run", description = "Print each arm's config and what is done; run nothing.")

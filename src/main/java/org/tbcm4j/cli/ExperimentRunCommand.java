@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.experiment.Plan;
 import org.tbcm4j.experiment.RunExecution;
 import org.tbcm4j.util.Backend;
@@ -47,7 +46,7 @@ public final class ExperimentRunCommand implements Callable<Integer> {
                 if (arm == null || seed == null) {
                     throw new IllegalArgumentException("experiment-run needs --arm and --seed, or --teacher");
                 }
-                RunExecution.run(p, out, arm, seed, sets, data != null ? data : FashionMnist.DEFAULT_DIR, root);
+                RunExecution.run(p, out, arm, seed, sets, data, root);
             }
         }
         return 0;

@@ -24,8 +24,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The student (model.safetensors of a distillation).")
     String model;
 
-    @Option(names = "--autoencoder", defaultValue = "models/fashion-mnist/autoencoder.safetensors",
-            description = "The autoencoder whose decoder turns latents into images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--autoencoder", description = "The autoencoder whose decoder turns latents into images (default: "
+            + "the one the student records, else " + ModelFiles.DEFAULT_AUTOENCODER + ").")
     String autoencoder;
 
     @Option(names = "--format", defaultValue = "onnx", description = "Only onnx (default: ${DEFAULT-VALUE}).")
@@ -57,16 +57,16 @@ public final class ExportCommand implements Callable<Integer> {
         }
         try (NDManager root = Backend.newManager()) {
             Student student = ModelFiles.student(modelFile, root);
-            Path aeFile = Home.resolve(autoencoder);
+            Path aeFile = ModelFiles.autoencoderFileFor(modelFile, autoencoder);
             Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
             ModelFiles.requireLatentFit(ae, student.config().backbone(), aeFile, modelFile);
             byte[] bytes = GeneratorOnnx.student(student, ae, steps, intermediate);
             AtomicFiles.write(out, bytes);
             String latent = "[B, " + java.util.Arrays.toString(ae.latentShape()).replaceAll("[\\[\\]]", "") + "]";
             System.out.printf(Locale.ROOT, "%s: %d-step generator, ONNX opset %d, %.1f MiB; inputs noise %s, classes [B] "
-                            + "int64, guidance [B] float%s; output image [B, 1, %d, %d] in [-1, 1]%n", out, steps,
+                            + "int64, guidance [B] float%s; output image [B, %d, %d, %d] in [-1, 1]%n", out, steps,
                     OnnxGraph.OPSET, bytes.length / 1048576.0, latent, steps == 2 ? ", renoise_1 " + latent : "",
-                    4 * ae.config().latentSize(), 4 * ae.config().latentSize());
+                    ae.config().imageChannels(), ae.config().imageSize(), ae.config().imageSize());
         }
         return 0;
     }

@@ -37,8 +37,8 @@ public final class GenerationOptions {
             description = "Student: the 2-step sampler's intermediate time (default: ${DEFAULT-VALUE}).")
     double intermediate;
 
-    @Option(names = "--autoencoder", defaultValue = "models/fashion-mnist/autoencoder.safetensors",
-            description = "Autoencoder that decodes the latents (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--autoencoder", description = "Autoencoder that decodes the latents (default: the one the model "
+            + "records, else " + ModelFiles.DEFAULT_AUTOENCODER + ").")
     String autoencoder;
 
     @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default: ${DEFAULT-VALUE}).")
@@ -52,7 +52,12 @@ public final class GenerationOptions {
     }
 
     Path autoencoderPath() {
-        return Home.resolve(autoencoder);
+        return ModelFiles.autoencoderFileFor(modelPath(), autoencoder);
+    }
+
+    /** The model's class names: recorded in it, else beside its autoencoder, else the class ids. */
+    java.util.List<String> classNames(int numClasses) {
+        return org.tbcm4j.model.Provenance.read(modelPath()).classNamesOr(numClasses, autoencoderPath());
     }
 
     void validate() {

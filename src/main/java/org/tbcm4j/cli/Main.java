@@ -17,7 +17,7 @@ import picocli.CommandLine;
         subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, TrainTeacherCommand.class,
             SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalNoiseCommand.class, EvalAutoencoderCommand.class,
             ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class, GapCommand.class,
-            DemoCommand.class, ExperimentCommand.class, ExperimentRunCommand.class, ExportCommand.class, ServeCommand.class,
+            DemoCommand.class, ReportCommand.class, PipelineCommand.class, ShapesCommand.class, ExperimentCommand.class, ExperimentRunCommand.class, ExportCommand.class, ServeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -3,7 +3,10 @@ package org.tbcm4j.cli;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
+import org.tbcm4j.data.Datasets;
+import org.tbcm4j.model.DataFit;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.model.Classifier;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tbcm reference-features}: the classifier's features of the real test split, for eval. */
 @Command(name = "reference-features", mixinStandardHelpOptions = true,
-        description = "Compute the evaluation classifier's features of the Fashion-MNIST test split (needs the dataset).")
+        description = "Compute the evaluation classifier's features of the dataset's test split.")
 public final class ReferenceFeaturesCommand implements Callable<Integer> {
     @Option(names = "--classifier", defaultValue = "models/fashion-mnist/classifier.safetensors",
             description = "Evaluation classifier (default: ${DEFAULT-VALUE}).")
@@ -25,16 +28,20 @@ public final class ReferenceFeaturesCommand implements Callable<Integer> {
             description = "Output file (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Dataset: IDX files or an image folder (default: Fashion-MNIST in "
+            + "/usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Override
     public Integer call() {
         try (NDManager root = Backend.newManager()) {
-            Classifier cls = ModelFiles.classifier(Home.resolve(classifier), root);
-            float[][] features = ReferenceFeatures.compute(cls,
-                    FashionMnist.load(data != null ? data : FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST), root);
-            ReferenceFeatures.save(out, features, Fingerprint.of(cls), root);
+            Path classifierFile = Home.resolve(classifier);
+            Classifier cls = ModelFiles.classifier(classifierFile, root);
+            Dataset set = Datasets.open(data);
+            Provenance.read(classifierFile).requireDataset(set, classifierFile);
+            DataFit.requireImages(cls.config().imageSize(), cls.config().imageChannels(), set, classifierFile.toString());
+            float[][] features = ReferenceFeatures.compute(cls, set.test(), root);
+            ReferenceFeatures.save(out, features, Fingerprint.of(cls), set.fingerprint(), root);
             System.out.printf("%s: %d × %d features (classifier %s)%n", out, features.length, features[0].length,
                     Fingerprint.of(cls));
         }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
 import org.tbcm4j.eval.GeneratedSet;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.LatentGenerator;
@@ -28,7 +27,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--per-class", defaultValue = "10", description = "Samples per class (default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(names = "--classes", split = ",", description = "Class ids to draw (default: all ten), e.g. 0,5,9.")
+    @Option(names = "--classes", split = ",", description = "Class ids to draw (default: all), e.g. 0,5,9.")
     int[] classes;
 
     @Override
@@ -36,24 +35,29 @@ public final class SampleCommand implements Callable<Integer> {
         if (perClass < 1 || perClass > 100) {
             throw new IllegalArgumentException("--per-class must be between 1 and 100, got " + perClass);
         }
-        int[] rows = classes == null ? java.util.stream.IntStream.range(0, FashionMnist.NUM_CLASSES).toArray() : classes;
-        for (int c : rows) {
-            if (c < 0 || c >= FashionMnist.NUM_CLASSES) {
-                throw new IllegalArgumentException("unknown class id " + c + " (Fashion-MNIST has 0.."
-                        + (FashionMnist.NUM_CLASSES - 1) + ")");
-            }
-        }
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
             LatentGenerator generator = generation.generator(ae, root);
-            GeneratedSet set = GeneratedSet.generate(generator, ae, null, FashionMnist.NUM_CLASSES * perClass,
-                    FashionMnist.NUM_CLASSES, generation.seed, generation.batch, ae.latentShape(), root);
-            float[] all = set.gridByClass(FashionMnist.NUM_CLASSES, perClass);
-            float[] chosen = new float[rows.length * perClass * 784];
-            for (int r = 0; r < rows.length; r++) {
-                System.arraycopy(all, rows[r] * perClass * 784, chosen, r * perClass * 784, perClass * 784);
+            int numClasses = generator.numClasses();
+            int[] rows = classes == null ? java.util.stream.IntStream.range(0, numClasses).toArray() : classes;
+            for (int c : rows) {
+                if (c < 0 || c >= numClasses) {
+                    throw new IllegalArgumentException("unknown class id " + c + " (the model has 0.." + (numClasses - 1)
+                            + ")");
+                }
             }
-            ImageGrid.write(ImageGrid.render(chosen, rows.length, perClass, 28, 28, 2), out);
+            GeneratedSet set = GeneratedSet.generate(generator, ae, null, numClasses * perClass, numClasses,
+                    generation.seed, generation.batch, ae.latentShape(), root);
+            float[] all = set.gridByClass(numClasses, perClass);
+            int image = ae.config().pixelsPerImage();
+            float[] chosen = new float[rows.length * perClass * image];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(all, rows[r] * perClass * image, chosen, r * perClass * image, perClass * image);
+            }
+            ImageGrid.write(ImageGrid.render(chosen, rows.length, perClass, set.channels(), set.size(), set.size(), 2),
+                    out);
+            java.util.List<String> names = generation.classNames(numClasses);
+            System.out.println("rows: " + String.join(", ", java.util.Arrays.stream(rows).mapToObj(names::get).toList()));
             System.out.printf(Locale.ROOT, "%s: %d x %d samples (%s), %.1f s%n", out, rows.length, perClass,
                     generator.describe(), set.seconds());
         }

@@ -15,7 +15,9 @@ public final class ScorerOptions {
             description = "Its features of the real test split (default: ${DEFAULT-VALUE}).")
     String reference;
 
-    Scorer load(NDManager root) {
+    /** The scorer for {@code modelFile}'s images: refused when the classifier learned another dataset. */
+    Scorer load(java.nio.file.Path modelFile, NDManager root) {
+        org.tbcm4j.model.Provenance.requireSameDataset(modelFile, Home.resolve(classifier));
         return Scorer.load(Home.resolve(classifier), Home.resolve(reference), root);
     }
 }

@@ -14,10 +14,10 @@ public final class ScoringOptions {
     @Mixin
     ScorerOptions scorer;
 
-    Scorer load(NDManager root) {
+    Scorer load(java.nio.file.Path modelFile, NDManager root) {
         if (samples < 20) {
             throw new IllegalArgumentException("--samples must be at least 20, got " + samples);
         }
-        return scorer.load(root);
+        return scorer.load(modelFile, root);
     }
 }

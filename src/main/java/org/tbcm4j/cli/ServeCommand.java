@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tbcm4j.api.Generator;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.serve.GeneratorServer;
 import org.tbcm4j.util.Home;
 import picocli.CommandLine.Command;
@@ -24,8 +24,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "The teacher drawn beside it, or 'none' (default: ${DEFAULT-VALUE}).")
     String teacher;
 
-    @Option(names = "--autoencoder", defaultValue = "models/fashion-mnist/autoencoder.safetensors",
-            description = "The autoencoder that decodes both (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--autoencoder", description = "The autoencoder that decodes both (default: the one the student "
+            + "records, else " + ModelFiles.DEFAULT_AUTOENCODER + ").")
     String autoencoder;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
@@ -39,11 +39,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
-        Path ae = Home.resolve(autoencoder);
+        Path ae = ModelFiles.autoencoderFileFor(Home.resolve(model), autoencoder);
         InetAddress address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
         try (Generator student = Generator.load(Home.resolve(model), ae);
                 Generator reference = "none".equals(teacher) ? null : Generator.load(Home.resolve(teacher), ae);
-                GeneratorServer server = GeneratorServer.start(student, reference, FashionMnist.CLASS_NAMES,
+                GeneratorServer server = GeneratorServer.start(student, reference, student.classNames(),
                         new InetSocketAddress(address, port))) {
             System.out.println("serving on http://" + address.getHostAddress() + ":" + server.port() + "/ (Ctrl-C stops)");
             new CountDownLatch(1).await();

@@ -5,9 +5,11 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tbcm4j.checkpoint.ModelFile;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Classifier;
+import org.tbcm4j.model.DataFit;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.train.ClassifierTask;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TrainLoop;
@@ -32,8 +34,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         TrainingConfig training = options.training(cfg.training());
         ClassifierRunConfig resolved = new ClassifierRunConfig(cfg.name(), cfg.seed(), cfg.model(), training, cfg.maxShift());
         RunDirectory dir = options.runDirectory(cfg.name());
-        LabeledImages train = FashionMnist.load(options.dataDir(), FashionMnist.Split.TRAIN);
-        LabeledImages test = FashionMnist.load(options.dataDir(), FashionMnist.Split.TEST);
+        Dataset data = options.dataset();
+        DataFit.requireImages(cfg.model().imageSize(), cfg.model().imageChannels(), data, "the classifier config");
+        DataFit.requireClasses(cfg.model().numClasses(), data, "the classifier config");
+        LabeledImages train = data.train();
+        LabeledImages test = data.test();
         try (NDManager root = Backend.newManager()) {
             Classifier model = new Classifier(cfg.model());
             model.initialize(root, DataType.FLOAT32, cfg.seed());
@@ -41,7 +46,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             ema.initialize(root, DataType.FLOAT32, cfg.seed());
             dir.prepare(options.resume);
             dir.saveConfig(resolved);
-            TrainLoop.Outcome out = new TrainLoop(dir, KIND, cfg.model(), training, cfg.seed()).run(model, ema,
+            dir.recordDataset(data, options.resume);
+            TrainLoop.Outcome out = new TrainLoop(dir, KIND, cfg.model(), training, cfg.seed(),
+                    Provenance.of(data).metadata()).run(model, ema,
                     new ClassifierTask(model, train, test, training.requireBatchSize(), cfg.maxShift(), cfg.seed()),
                     options.resume, options.stopAfter, root);
             System.out.printf(Locale.ROOT, "trained steps %d-%d in %.0f s (%d skipped)%n", out.firstStep(), out.lastStep(),

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.tbcm4j.config.Configs;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
+import org.tbcm4j.data.Datasets;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TrainingConfig;
 import org.tbcm4j.util.Home;
@@ -29,21 +30,24 @@ public final class TrainOptions {
     @Option(names = "--runs", defaultValue = "runs", description = "Directory of runs (default: ${DEFAULT-VALUE}).")
     Path runs;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", description = "Dataset: IDX files or an image folder (DIR/<class>/*.png, optionally "
+            + "under train/ and test/) (default: Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Option(names = "--resume", description = "Continue the run from its last checkpoint, with its saved config.")
     boolean resume;
 
-    @Option(names = "--steps", description = "Override training.steps (e.g. to extend a resumed run).")
+    @Option(names = "--steps", description = "Override training.steps (e.g. to extend a resumed run); a fresh "
+            + "distillation rescales its lr and r schedules with it.")
     Long steps;
 
     @Option(names = "--stop-after", defaultValue = "0",
             description = "Stop after this step, with a checkpoint saved, as an interruption would (0: run to the end).")
     long stopAfter;
 
-    Path dataDir() {
-        return data != null ? data : FashionMnist.DEFAULT_DIR;
+    /** The dataset --data names (default: Fashion-MNIST), opened and checked. */
+    Dataset dataset() {
+        return Datasets.open(data);
     }
 
     /**

@@ -5,10 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.DataFit;
 import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.train.EncodedLatents;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.train.TeacherTask;
@@ -37,11 +39,14 @@ public final class TrainTeacherCommand implements Callable<Integer> {
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
             ModelFiles.requireLatentShape(ae, cfg.model(), aeFile, "the teacher config");
+            Dataset data = options.dataset();
+            Provenance.read(aeFile).requireDataset(data, aeFile);
+            DataFit.requireClasses(cfg.model().numClasses(), data, "the teacher config");
             dir.prepare(options.resume);
             dir.saveConfig(resolved);
+            dir.recordDataset(data, options.resume);
             long t0 = System.nanoTime();
-            EncodedLatents latents = EncodedLatents.encode(ae,
-                    FashionMnist.load(options.dataDir(), FashionMnist.Split.TRAIN), root);
+            EncodedLatents latents = EncodedLatents.encode(ae, data.train(), root);
             System.out.printf(Locale.ROOT, "encoded %d training images in %.0f s (latent scale %.5f)%n", latents.size(),
                     (System.nanoTime() - t0) / 1e9, ae.latentScale());
             DiT model = new DiT(cfg.model());
@@ -52,7 +57,7 @@ public final class TrainTeacherCommand implements Callable<Integer> {
             TeacherTask task = new TeacherTask(model, latents, training.requireBatchSize(), cfg.classDropout(), cfg.logitMean(),
                     cfg.logitStd(), cfg.seed());
             TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.TEACHER, cfg.model(), training, cfg.seed(),
-                    ModelFiles.provenance(ae))
+                    Provenance.of(data, ae, aeFile).metadata())
                     .run(model, ema, task, options.resume, options.stopAfter, root);
             System.out.printf(Locale.ROOT, "trained steps %d-%d in %.0f s (%d skipped)%n", out.firstStep(), out.lastStep(),
                     out.seconds(), out.skippedSteps());

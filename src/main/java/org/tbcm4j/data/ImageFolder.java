@@ -30,7 +30,7 @@ public final class ImageFolder {
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
 
     /** Both splits and what describes them. */
-    public record Dataset(LabeledImages train, LabeledImages test, List<String> classNames, int size, int channels) {}
+    public record Folder(LabeledImages train, LabeledImages test, List<String> classNames, int size, int channels) {}
 
     private ImageFolder() {}
 
@@ -43,7 +43,7 @@ public final class ImageFolder {
      * Loads {@code dir}; without train/ and test/ subfolders, {@code testFraction} of each class (at least one
      * image) is held out, chosen by {@code seed}.
      */
-    public static Dataset load(Path dir, double testFraction, long seed) {
+    public static Folder load(Path dir, double testFraction, long seed) {
         if (!Files.isDirectory(dir)) {
             throw new DataException(dir + ": not a directory");
         }
@@ -84,7 +84,7 @@ public final class ImageFolder {
         }
         LabeledImages train = reader.read(trainFiles);
         LabeledImages test = reader.read(testFiles);
-        return new Dataset(train, test, names, reader.size, reader.channels);
+        return new Folder(train, test, names, reader.size, reader.channels);
     }
 
     /** Reads images, checking that they share one size and one colour mode. */

@@ -98,6 +98,12 @@ public final class LabeledImages {
         return Tensors.classIds(manager, out);
     }
 
+    /** Feeds the pixels and labels to {@code digest} (the dataset's fingerprint). */
+    void digest(java.security.MessageDigest digest) {
+        digest.update(pixels);
+        digest.update(labels);
+    }
+
     /** The first {@code n} images (or all when n exceeds the size), e.g. for a quick evaluation. */
     public LabeledImages head(int n) {
         int k = Math.min(n, count);

@@ -22,11 +22,12 @@ public final class BlankLatent {
 
     private BlankLatent() {}
 
-    /** The unit-variance latent [C, H, W] of an all-black 28×28 image. */
+    /** The unit-variance latent [C, H, W] of an all-black image of the autoencoder's shape. */
     public static NDArray compute(Autoencoder ae, NDManager manager) {
-        float[] pixels = new float[784];
+        float[] pixels = new float[ae.config().pixelsPerImage()];
         java.util.Arrays.fill(pixels, -1f);
-        NDArray black = Tensors.float32(manager, pixels, 1, 1, 28, 28);
+        long[] shape = ae.imageShape();
+        NDArray black = Tensors.float32(manager, pixels, 1, shape[0], shape[1], shape[2]);
         NDArray mean = NoGrad.call(() -> ae.encode(black).get(0));
         return Scalars.mul(mean, ae.latentScale()).reshape(mean.getShape().slice(1));
     }

@@ -159,6 +159,21 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
                 rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation, ladd);
     }
 
+    /**
+     * The same run stretched or shrunk to {@code steps} iterations, every schedule with it: the learning-rate
+     * warm-up, r's tangent warm-up and its calm-down (start and length) scale by steps / training.steps, so a
+     * shortened run still warms up and calms down in the same part of the run.
+     */
+    public DistillConfig rescaledTo(long steps) {
+        double f = (double) steps / training.steps();
+        TrainingConfig t = training.withSteps(steps).withWarmupSteps((int) Math.round(training.warmupSteps() * f));
+        LossSettings l = new LossSettings(Math.round(loss.tangentWarmup() * f), loss.calmDown(),
+                Math.round(loss.calmDownStart() * f), Math.round(loss.calmDownSteps() * f), loss.finalR(),
+                loss.normConstant());
+        return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift, route,
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, l, t, evaluation, ladd);
+    }
+
     /** The same config with another schedule. */
     public DistillConfig withTraining(TrainingConfig newTraining) {
         return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift, route,

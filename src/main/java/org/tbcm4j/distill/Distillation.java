@@ -7,13 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tbcm4j.checkpoint.ModelFile;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Dataset;
+import org.tbcm4j.data.Datasets;
 import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.eval.StudentEvaluator;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.Discriminator;
 import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentConfig;
 import org.tbcm4j.nn.OptimizerConfig;
@@ -59,10 +61,11 @@ public final class Distillation {
         System.out.println(describe(cfg));
         dir.prepare(resume);
         dir.saveConfig(cfg);
-        // the student learns the teacher's latents: it records the autoencoder the teacher records
-        String autoencoder = ModelFile.metadata(teacherFile, ModelFiles.TEACHER).get(ModelFile.KEY_AUTOENCODER);
-        java.util.Map<String, String> provenance = autoencoder == null ? java.util.Map.of()
-                : java.util.Map.of(ModelFile.KEY_AUTOENCODER, autoencoder);
+        if (parts.data() != null) {
+            dir.recordDataset(parts.data(), resume);
+        }
+        // the student learns the teacher's latents and classes: it records what the teacher records
+        java.util.Map<String, String> provenance = Provenance.read(teacherFile).metadata();
         TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, parts.student().config(), cfg.training(), cfg.seed(),
                 provenance)
                 .run(parts.student(), parts.average(), new DistillTask(parts.student(), parts.source(), parts.loss(), names,
@@ -79,7 +82,7 @@ public final class Distillation {
      * and the loss settings of the arm.
      */
     public record Parts(DiT teacher, Student student, Student average, PairSource source, DistillTask.Ladd ladd,
-            LossSettings loss) {}
+            LossSettings loss, Dataset data) {}
 
     /** Builds {@link Parts}; the data arms read their images from {@code dataDir}. */
     public static Parts build(DistillConfig cfg, Path dataDir, NDManager root) {
@@ -96,10 +99,12 @@ public final class Distillation {
         }
         // Frozen: LADD's adversarial gradient passes through the teacher to the student, never into it.
         teacher.setTrainable(false);
-        PairSource source = source(cfg, teacher, dataDir, root);
+        // the image-free arm never opens a dataset
+        Dataset data = "data".equals(cfg.pairs()) ? Datasets.open(dataDir) : null;
+        PairSource source = source(cfg, teacher, data, root);
         DistillTask.Ladd ladd = cfg.ladd().enabled() ? ladd(cfg, teacher, (DataPairs) source, root) : null;
         LossSettings loss = "data".equals(cfg.pairs()) ? cfg.loss().withoutCalmDown() : cfg.loss();
-        return new Parts(teacher, student, average, source, ladd, loss);
+        return new Parts(teacher, student, average, source, ladd, loss, data);
     }
 
     /** The run's batch in words, printed at its start (as nanoGPT prints its tokens per iteration). */
@@ -124,7 +129,7 @@ public final class Distillation {
                 cfg.seed());
     }
 
-    private static PairSource source(DistillConfig cfg, DiT teacher, Path dataDir, NDManager root) {
+    private static PairSource source(DistillConfig cfg, DiT teacher, Dataset data, NDManager root) {
         if ("trajectory".equals(cfg.pairs())) {
             DegenerateFilter filter = null;
             if (cfg.filter() != null && cfg.filter().enabled()) {
@@ -142,7 +147,8 @@ public final class Distillation {
         Path aeFile = Home.resolve(d.autoencoder());
         Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
         ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, Home.resolve(cfg.teacher()));
-        return new DataPairs(teacher, ae, FashionMnist.load(dataDir, FashionMnist.Split.TRAIN), cfg.pairsPerIteration(),
+        Provenance.read(Home.resolve(cfg.teacher())).requireDataset(data, Home.resolve(cfg.teacher()));
+        return new DataPairs(teacher, ae, data.train(), cfg.pairsPerIteration(),
                 d.pMean(), d.pStd(), cfg.guidanceScales(), cfg.seed(), cfg.ladd().enabled() ? 2 : 1);
     }
 

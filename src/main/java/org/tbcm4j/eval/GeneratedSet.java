@@ -11,19 +11,25 @@ import org.tbcm4j.nn.Tensors;
 
 /**
  * Samples from a generator, decoded to images and seen by the classifier. Sample i asks for class
- * i mod 10 (balanced) and starts from noise drawn from (seed, i) alone, so two generators evaluated
+ * i mod numClasses (balanced) and starts from noise drawn from (seed, i) alone, so two generators evaluated
  * with the same seed start from the same noise, whatever the batch size.
  *
- * @param pixels N·784 values in [−1, 1]
+ * @param pixels N images of channels·size·size values in [−1, 1]
  * @param features classifier features per sample (null when generated without a classifier)
  * @param seconds wall time of generation alone (sampling, not decoding or scoring)
+ * @param channels image channels (1 or 3)
+ * @param size image edge
  */
-public record GeneratedSet(float[] pixels, int[] classes, float[][] features, float[][] logits, double seconds) {
+public record GeneratedSet(float[] pixels, int[] classes, float[][] features, float[][] logits, double seconds,
+        int channels, int size) {
 
     /** Generates {@code samples} samples; {@code classifier} may be null when only pixels are wanted. */
     public static GeneratedSet generate(LatentGenerator generator, Autoencoder ae, Classifier classifier, int samples,
             int numClasses, long seed, int batchSize, long[] latentShape, NDManager root) {
-        float[] pixels = new float[samples * 784];
+        int channels = ae.config().imageChannels();
+        int size = ae.config().imageSize();
+        int image = ae.config().pixelsPerImage();
+        float[] pixels = new float[Math.multiplyExact(samples, image)];
         int[] classes = new int[samples];
         float[][] features = new float[samples][];
         float[][] logits = new float[samples][];
@@ -46,7 +52,7 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
             NDArray y = generator.generate(classIds, z, indices);
             seconds[0] += (System.nanoTime() - t0) / 1e9;
             NDArray images = ae.decode(Scalars.div(y, ae.latentScale())).clip(-1, 1);
-            System.arraycopy(images.toFloatArray(), 0, pixels, start * 784, n * 784);
+            System.arraycopy(images.toFloatArray(), 0, pixels, start * image, n * image);
             if (classifier == null) {
                 return;
             }
@@ -61,8 +67,8 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
                 logits[start + b] = java.util.Arrays.copyOfRange(l, b * c, (b + 1) * c);
             }
         });
-        return classifier == null ? new GeneratedSet(pixels, classes, null, null, seconds[0])
-                : new GeneratedSet(pixels, classes, features, logits, seconds[0]);
+        return classifier == null ? new GeneratedSet(pixels, classes, null, null, seconds[0], channels, size)
+                : new GeneratedSet(pixels, classes, features, logits, seconds[0], channels, size);
     }
 
     /** FD, KID, precision/recall and class accuracy against the reference features. */
@@ -75,15 +81,22 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
 
     /** The first {@code perClass} samples of each class, row by class: for a grid of rows × perClass tiles. */
     public float[] gridByClass(int numClasses, int perClass) {
-        float[] out = new float[numClasses * perClass * 784];
+        int image = channels * size * size;
+        float[] out = new float[numClasses * perClass * image];
         int[] filled = new int[numClasses];
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];
             if (filled[c] < perClass) {
-                System.arraycopy(pixels, i * 784, out, (c * perClass + filled[c]) * 784, 784);
+                System.arraycopy(pixels, i * image, out, (c * perClass + filled[c]) * image, image);
                 filled[c]++;
             }
         }
         return out;
+    }
+
+    /** The grid of {@link #gridByClass}: a row per class, {@code perClass} tiles each, enlarged {@code zoom} times. */
+    public java.awt.image.BufferedImage grid(int numClasses, int perClass, int zoom) {
+        return org.tbcm4j.report.ImageGrid.render(gridByClass(numClasses, perClass), numClasses, perClass, channels, size,
+                size, zoom);
     }
 }

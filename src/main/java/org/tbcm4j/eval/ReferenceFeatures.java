@@ -36,7 +36,9 @@ public final class ReferenceFeatures {
         return out;
     }
 
-    public static void save(Path file, float[][] features, String classifierFingerprint, NDManager root) {
+    /** Saves features of the test split of dataset {@code datasetFingerprint}, tied to the classifier that made them. */
+    public static void save(Path file, float[][] features, String classifierFingerprint, String datasetFingerprint,
+            NDManager root) {
         int d = features[0].length;
         float[] flat = new float[features.length * d];
         for (int i = 0; i < features.length; i++) {
@@ -46,7 +48,7 @@ public final class ReferenceFeatures {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             tensors.put("features", Tensors.float32(s.manager(), flat, features.length, d));
             CheckpointFile.write(file, tensors, Map.of("format", "tbcm4j/1", "kind", KIND, "classifier",
-                    classifierFingerprint, "split", "fashion-mnist test"));
+                    classifierFingerprint, "dataset", datasetFingerprint, "split", "test"));
         }
     }
 

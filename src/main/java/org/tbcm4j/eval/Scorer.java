@@ -41,6 +41,16 @@ public final class Scorer {
     /** {@code samples} samples of {@code generator}, balanced over classes, decoded and featurised. */
     public GeneratedSet generate(LatentGenerator generator, Autoencoder ae, int samples, long seed, int batch,
             NDManager root) {
+        org.tbcm4j.model.ClassifierConfig c = classifier.config();
+        if (c.imageSize() != ae.config().imageSize() || c.imageChannels() != ae.config().imageChannels()) {
+            throw new IllegalArgumentException("the classifier takes " + c.imageSize() + "×" + c.imageSize() + "×"
+                    + c.imageChannels() + " images but the autoencoder makes " + ae.config().imageSize() + "×"
+                    + ae.config().imageSize() + "×" + ae.config().imageChannels() + "; pass the classifier of this dataset");
+        }
+        if (c.numClasses() != generator.numClasses()) {
+            throw new IllegalArgumentException("the classifier knows " + c.numClasses() + " classes but the generator "
+                    + generator.numClasses() + "; pass the classifier of this dataset");
+        }
         return GeneratedSet.generate(generator, ae, classifier, samples, classifier.config().numClasses(), seed, batch,
                 ae.latentShape(), root);
     }

@@ -45,7 +45,7 @@ public final class StudentEvaluator {
             out.put("fd_" + steps + "step", m.fd());
             out.put("class_accuracy_" + steps + "step", m.classAccuracy());
             int perClass = Math.min(8, samples / classes);
-            ImageGrid.write(ImageGrid.render(set.gridByClass(classes, perClass), classes, perClass, 28, 28, 2),
+            ImageGrid.write(set.grid(classes, perClass, 2),
                     samplesDir.resolve(String.format("step-%07d-%dstep.png", step, steps)));
         }
         return out;

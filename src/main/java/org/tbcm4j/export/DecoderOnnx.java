@@ -39,7 +39,7 @@ final class DecoderOnnx {
         return g.add(skip, h);
     }
 
-    /** Images [B, 1, 4s, 4s] from unscaled latents [B, C, s, s]. */
+    /** Images [B, K, 4s, 4s] from unscaled latents [B, C, s, s]. */
     String decode(String latents) {
         long c0 = c.channels()[0];
         long c1 = c.channels()[1];

@@ -15,7 +15,7 @@ import org.tbcm4j.trigflow.TrigFlow;
  *
  * <p>Inputs: {@code noise} [B, C, s, s] standard normal, {@code classes} [B] int64, {@code guidance} [B]
  * float, and for k = 1 … steps−1 the re-noising draws {@code renoise_k} [B, C, s, s], standard normal.
- * Output: {@code image} [B, 1, 4s, 4s] in [−1, 1].
+ * Output: {@code image} [B, K, 4s, 4s] in [−1, 1] (K: the autoencoder's image channels).
  */
 public final class GeneratorOnnx {
     private GeneratorOnnx() {}
@@ -50,7 +50,7 @@ public final class GeneratorOnnx {
         String latents = g.div(g.div(x0, g.scalar(TrigFlow.SIGMA_D)), g.scalar(ae.latentScale()));
         String image = g.clip(new DecoderOnnx(g, ae).decode(latents), -1, 1);
         long edge = 4L * ae.config().latentSize();
-        g.floatOutput(image, "image", "batch", 1L, edge, edge);
+        g.floatOutput(image, "image", "batch", (long) ae.config().imageChannels(), edge, edge);
         return g.toBytes("tbcm4j_student_" + steps + "_step");
     }
 

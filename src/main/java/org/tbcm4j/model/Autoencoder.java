@@ -14,13 +14,13 @@ import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.ShapeOps;
 
 /**
- * A KL-regularised convolutional autoencoder, 28×28×1 → 7×7×C latents (f4) → 28×28×1. The encoder
+ * A KL-regularised convolutional autoencoder, S×S×K images → (S/4)×(S/4)×C latents (f4) → S×S×K. The encoder
  * gives a diagonal Gaussian posterior (mean, log-variance); {@code latent_scale} (Sana's scale_factor)
  * maps latents to unit variance for the diffusion model and is set after training.
  */
 public final class Autoencoder extends Module {
     private final AutoencoderConfig config;
-    // Encoder: 28 → 14 → 7.
+    // Encoder: S → S/2 → S/4.
     private final Conv2d encIn;
     private final ResBlock enc0;
     private final Conv2d down0;
@@ -29,7 +29,7 @@ public final class Autoencoder extends Module {
     private final ResBlock enc2;
     private final GroupNorm encNorm;
     private final Conv2d encOut;
-    // Decoder: 7 → 14 → 28.
+    // Decoder: S/4 → S/2 → S.
     private final Conv2d decIn;
     private final ResBlock dec0;
     private final Conv2d up0;
@@ -45,7 +45,7 @@ public final class Autoencoder extends Module {
         int c0 = c.channels()[0];
         int c1 = c.channels()[1];
         int g = c.groups();
-        encIn = child("encoder.conv_in", new Conv2d(1, c0, 3, 1, 1));
+        encIn = child("encoder.conv_in", new Conv2d(c.imageChannels(), c0, 3, 1, 1));
         enc0 = child("encoder.block0", new ResBlock(c0, c0, g));
         down0 = child("encoder.down0", new Conv2d(c0, c1, 3, 2, 1));
         enc1 = child("encoder.block1", new ResBlock(c1, c1, g));
@@ -60,7 +60,7 @@ public final class Autoencoder extends Module {
         up1 = child("decoder.up1", new Conv2d(c1, c0, 3, 1, 1));
         dec2 = child("decoder.block2", new ResBlock(c0, c0, g));
         decNorm = child("decoder.norm_out", new GroupNorm(g, c0, 1e-6));
-        decOut = child("decoder.conv_out", new Conv2d(c0, 1, 3, 1, 1));
+        decOut = child("decoder.conv_out", new Conv2d(c0, c.imageChannels(), 3, 1, 1));
         latentScale = buffer("latent_scale", Init.ones(), 1);
     }
 
@@ -69,11 +69,16 @@ public final class Autoencoder extends Module {
         return new long[] {config.latentChannels(), config.latentSize(), config.latentSize()};
     }
 
+    /** The shape of one image, [channels, size, size]. */
+    public long[] imageShape() {
+        return new long[] {config.imageChannels(), config.imageSize(), config.imageSize()};
+    }
+
     public AutoencoderConfig config() {
         return config;
     }
 
-    /** Posterior mean and log-variance, each [B, C, 7, 7], of images [B, 1, 28, 28] in [−1, 1]. */
+    /** Posterior mean and log-variance, each [B, C, S/4, S/4], of images [B, K, S, S] in [−1, 1]. */
     public List<NDArray> encode(NDArray images) {
         Dual h = encIn.forward(Dual.of(images));
         h = enc2.forward(down1.forward(enc1.forward(down0.forward(enc0.forward(h)))));
@@ -82,7 +87,7 @@ public final class Autoencoder extends Module {
         return List.of(parts.get(0).value(), parts.get(1).value().clip(-30, 20));
     }
 
-    /** Images [B, 1, 28, 28] (about [−1, 1]) from unscaled latents [B, C, 7, 7]. */
+    /** Images [B, K, S, S] (about [−1, 1]) from unscaled latents [B, C, S/4, S/4]. */
     public NDArray decode(NDArray latents) {
         Dual h = dec0.forward(decIn.forward(Dual.of(latents)));
         h = dec1.forward(up0.forward(LinearOps.upsampleNearest(h, 2)));

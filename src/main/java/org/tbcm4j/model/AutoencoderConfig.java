@@ -1,14 +1,31 @@
 package org.tbcm4j.model;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import org.tbcm4j.util.Json;
+
 /**
- * Shape of the latent autoencoder: 28×28×1 images ↔ (28/4)×(28/4)×latentChannels latents.
+ * Shape of the latent autoencoder: S×S images of 1 or 3 channels ↔ (S/4)×(S/4)×latentChannels latents (f4).
  *
  * @param channels widths at full and at half/quarter resolution, e.g. [32, 64]
  * @param latentChannels latent channels (4)
  * @param groups GroupNorm groups
+ * @param imageSize image edge S, a multiple of 4 (optional key: 28, the size of the files written before it existed)
+ * @param imageChannels 1 (gray) or 3 (RGB) (optional key: 1)
  */
-public record AutoencoderConfig(int[] channels, int latentChannels, int groups) {
+public record AutoencoderConfig(int[] channels, int latentChannels, int groups,
+        @JacksonInject(value = Json.ABSENT + "imageSize", useInput = OptBoolean.TRUE) Integer imageSize,
+        @JacksonInject(value = Json.ABSENT + "imageChannels", useInput = OptBoolean.TRUE) Integer imageChannels) {
     public AutoencoderConfig {
+        imageSize = imageSize == null ? 28 : imageSize;
+        imageChannels = imageChannels == null ? 1 : imageChannels;
+        if (imageSize < 8 || imageSize > 512 || imageSize % 4 != 0) {
+            throw new IllegalArgumentException("model.image_size must be a multiple of 4 between 8 and 512, got "
+                    + imageSize);
+        }
+        if (imageChannels != 1 && imageChannels != 3) {
+            throw new IllegalArgumentException("model.image_channels must be 1 or 3, got " + imageChannels);
+        }
         // upper bounds, so that a file's stored config cannot make the loader allocate a model of its choosing
         if (channels == null || channels.length != 2 || channels[0] <= 0 || channels[1] <= 0
                 || channels[0] > MAX_WIDTH || channels[1] > MAX_WIDTH) {
@@ -26,8 +43,18 @@ public record AutoencoderConfig(int[] channels, int latentChannels, int groups) 
 
     static final int MAX_WIDTH = 4096;
 
-    /** Latent edge for 28×28 images: two 2× downsamplings. */
+    /** A 28×28 gray autoencoder (the shipped one's shape). */
+    public AutoencoderConfig(int[] channels, int latentChannels, int groups) {
+        this(channels, latentChannels, groups, 28, 1);
+    }
+
+    /** Latent edge: two 2× downsamplings. */
     public int latentSize() {
-        return 7;
+        return imageSize / 4;
+    }
+
+    /** Values in one image, channels × size × size. */
+    public int pixelsPerImage() {
+        return imageChannels * imageSize * imageSize;
     }
 }

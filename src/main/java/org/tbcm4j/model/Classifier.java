@@ -25,7 +25,7 @@ public final class Classifier extends Module {
         this.config = c;
         int[] ch = c.channels();
         // (in, out, stride) per conv: two convs per stage, the second of stages 1 and 2 halving the size.
-        int[][] layout = {{1, ch[0], 1}, {ch[0], ch[0], 1}, {ch[0], ch[1], 2}, {ch[1], ch[1], 1},
+        int[][] layout = {{c.imageChannels(), ch[0], 1}, {ch[0], ch[0], 1}, {ch[0], ch[1], 2}, {ch[1], ch[1], 1},
             {ch[1], ch[2], 2}, {ch[2], ch[2], 1}};
         convs = new Conv2d[layout.length];
         norms = new GroupNorm[layout.length];
@@ -41,7 +41,7 @@ public final class Classifier extends Module {
         return config;
     }
 
-    /** Penultimate features [B, featureDim] of images [B, 1, 28, 28] in [−1, 1]. */
+    /** Penultimate features [B, featureDim] of images [B, K, S, S] in [−1, 1]. */
     public NDArray features(NDArray images) {
         Dual h = Dual.of(images);
         for (int i = 0; i < convs.length; i++) {

@@ -15,6 +15,9 @@ public interface LatentGenerator {
     /** Network evaluations per sample (counting both halves of a guided batch). */
     int evaluationsPerSample();
 
+    /** Classes the model is conditioned on (ids 0..numClasses−1). */
+    int numClasses();
+
     /** A short description for reports, e.g. "teacher, DPM-Solver++(2M), 16 steps, CFG 3". */
     String describe();
 

@@ -15,8 +15,26 @@ public final class ModelFiles {
     public static final String CLASSIFIER = "classifier";
     public static final String TEACHER = "teacher";
     public static final String STUDENT = "student";
+    /** The shipped autoencoder: what decodes a model that records none. */
+    public static final String DEFAULT_AUTOENCODER = "models/fashion-mnist/autoencoder.safetensors";
 
     private ModelFiles() {}
+
+    /**
+     * The autoencoder to decode {@code modelFile}'s latents with: {@code given} when the user named one, else
+     * the file the model records (when it still exists), else the shipped one. {@link #requireLatentFit} then
+     * checks the choice against the fingerprint the model records.
+     */
+    public static Path autoencoderFileFor(Path modelFile, String given) {
+        if (given != null) {
+            return org.tbcm4j.util.Home.resolve(given);
+        }
+        String recorded = Provenance.read(modelFile).autoencoderFile();
+        if (recorded != null && java.nio.file.Files.isRegularFile(Path.of(recorded))) {
+            return Path.of(recorded);
+        }
+        return org.tbcm4j.util.Home.resolve(DEFAULT_AUTOENCODER);
+    }
 
     public static Autoencoder autoencoder(Path file, NDManager manager) {
         return ModelFile.load(file, AUTOENCODER, AutoencoderConfig.class, Autoencoder::new, manager);
@@ -57,10 +75,5 @@ public final class ModelFiles {
             throw new IllegalArgumentException(aeFile + " makes " + c + "×" + s + "×" + s + " latents but " + modelName
                     + " works on " + model.channels() + "×" + model.imageSize() + "×" + model.imageSize());
         }
-    }
-
-    /** What a diffusion model trained on {@code ae}'s latents records of it. */
-    public static java.util.Map<String, String> provenance(Autoencoder ae) {
-        return java.util.Map.of(ModelFile.KEY_AUTOENCODER, Fingerprint.of(ae));
     }
 }

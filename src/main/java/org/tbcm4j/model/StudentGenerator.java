@@ -33,6 +33,11 @@ public final class StudentGenerator implements LatentGenerator {
     }
 
     @Override
+    public int numClasses() {
+        return student.config().backbone().numClasses();
+    }
+
+    @Override
     public NDArray generate(NDArray classes, NDArray noise, long[] sampleIndices) {
         return NoGrad.call(() -> {
             int b = sampleIndices.length;

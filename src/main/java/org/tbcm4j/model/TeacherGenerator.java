@@ -26,6 +26,11 @@ public final class TeacherGenerator implements LatentGenerator {
     }
 
     @Override
+    public int numClasses() {
+        return dit.config().numClasses();
+    }
+
+    @Override
     public NDArray generate(NDArray classes, NDArray noise, long[] sampleIndices) {
         return NoGrad.call(() -> {
             NDArray x = sampler.sample(Guidance.trigFlow(dit, classes, guidance), Scalars.mul(noise, TrigFlow.SIGMA_D), times);

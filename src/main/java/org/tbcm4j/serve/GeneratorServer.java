@@ -223,13 +223,14 @@ public final class GeneratorServer implements AutoCloseable {
         float[][] images = g.pixels(new Generator.Request(classes, steps, p.guidance(), p.seed()));
         double ms = (System.nanoTime() - t0) / 1e6;
         int size = g.imageSize();
-        float[] tiles = new float[p.count() * size * size];
+        int per = g.imageChannels() * size * size;
+        float[] tiles = new float[p.count() * per];
         for (int i = 0; i < images.length; i++) {
-            for (int k = 0; k < images[i].length; k++) {
-                tiles[i * size * size + k] = 2 * images[i][k] - 1;
+            for (int k = 0; k < per; k++) {
+                tiles[i * per + k] = 2 * images[i][k] - 1;
             }
         }
-        return new Grid(ImageGrid.png(ImageGrid.render(tiles, 1, p.count(), size, size, 3)), steps, ms);
+        return new Grid(ImageGrid.png(ImageGrid.render(tiles, 1, p.count(), g.imageChannels(), size, size, 3)), steps, ms);
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

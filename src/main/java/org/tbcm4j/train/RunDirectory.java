@@ -118,6 +118,36 @@ public final class RunDirectory {
         }
     }
 
+    /**
+     * Records the dataset a run trains on (dataset.json), or, resuming, checks that it is the one the run
+     * started on: a forgotten --data would otherwise continue the run on other images without a word.
+     */
+    public void recordDataset(org.tbcm4j.data.Dataset data, boolean resume) {
+        Path file = file("dataset.json");
+        if (resume && Files.exists(file)) {
+            String recorded;
+            try {
+                recorded = Json.JSON.readTree(file.toFile()).path("fingerprint").asText("");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            if (!recorded.equals(data.fingerprint())) {
+                throw new IllegalArgumentException(root + " was started on dataset " + recorded + ", but --data "
+                        + data.source() + " is dataset " + data.fingerprint() + "; resume it with the --data it started on");
+            }
+            return;
+        }
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("source", data.source());
+        json.put("fingerprint", data.fingerprint());
+        json.put("image_size", data.size());
+        json.put("image_channels", data.channels());
+        json.put("class_names", data.classNames());
+        json.put("train_images", data.train().size());
+        json.put("test_images", data.test().size());
+        writeAtomically(file, Json.write(json));
+    }
+
     /** A run's cost over all its invocations (an interrupted run resumed later). */
     public record Totals(double seconds, long peakResidentBytes) {}
 

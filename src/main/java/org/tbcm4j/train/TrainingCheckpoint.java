@@ -126,8 +126,9 @@ public final class TrainingCheckpoint {
         String stored = ModelFile.metadata(file, kind).get(ModelFile.KEY_CONFIG);
         com.fasterxml.jackson.databind.JsonNode saved;
         try {
-            saved = stored == null ? null : Json.JSON.readTree(stored);
-        } catch (java.io.IOException e) {
+            // parsed and written again, so that optional keys a file predates compare as their defaults
+            saved = stored == null ? null : Json.JSON.valueToTree(Json.JSON.readValue(stored, config.getClass()));
+        } catch (java.io.IOException | IllegalArgumentException e) {
             saved = null;
         }
         if (saved == null || !saved.equals(Json.JSON.valueToTree(config))) {

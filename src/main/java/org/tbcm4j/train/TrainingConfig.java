@@ -65,6 +65,12 @@ public record TrainingConfig(long steps,
                 checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
     }
 
+    /** The same schedule with another learning-rate warm-up. */
+    public TrainingConfig withWarmupSteps(int newWarmup) {
+        return new TrainingConfig(steps, batchSize, lr, newWarmup, cosineDecay, weightDecay, clipNorm, emaDecay,
+                checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
+    }
+
     private static OptimizerConfig optimizer(double lr, int warmup, double wd, double clip, long decay) {
         try {
             return new OptimizerConfig(lr, 0.9, 0.999, 1e-8, wd, warmup, clip, decay);

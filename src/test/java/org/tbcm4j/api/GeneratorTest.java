@@ -21,11 +21,11 @@ class GeneratorTest extends WithManager {
 
     @Test
     void theReadmeExampleDrawsRepeatableImages() {
-        Path studentFile = TinyFiles.student(tmp, m, 1);
         Path aeFile = TinyFiles.autoencoder(tmp, m, 2);
+        Path studentFile = TinyFiles.student(tmp, m, 1, aeFile);
 
-        // the README's example
-        try (Generator g = Generator.load(studentFile, aeFile)) {
+        // the README's example: the student finds the autoencoder it records
+        try (Generator g = Generator.load(studentFile)) {
             List<BufferedImage> shirts = g.images(Generator.Request.of(6, 8).withSteps(1).withGuidance(3).withSeed(42));
             assertEquals(8, shirts.size());
             assertEquals(28, shirts.get(0).getWidth());

@@ -17,7 +17,7 @@ class BlankLatentCommandTest extends WithManager {
     @TempDir
     Path tmp;
 
-    private static final Pattern ROW = Pattern.compile("(?m)^(\\d+)\\s+\\S+\\s+\\S+\\s+\\S+\\s+([0-9.]+) %$");
+    private static final Pattern ROW = Pattern.compile("(?m)^(\\d+) .*?\\s+\\S+\\s+\\S+\\s+\\S+\\s+([0-9.]+) %$");
 
     private static List<Double> dropRates(String out) {
         Matcher matcher = ROW.matcher(out);

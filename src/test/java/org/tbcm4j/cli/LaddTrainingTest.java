@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.checkpoint.CheckpointFile;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.IdxDataset;
 import org.tbcm4j.distill.AdversarialLoss;
 import org.tbcm4j.distill.DataPairs;
 import org.tbcm4j.distill.DistillTask;
@@ -55,7 +55,7 @@ class LaddTrainingTest extends WithManager {
         student.backbone().copyFrom(teacher);
         GuidanceScales scales = GuidanceScales.of("guidance_scales", 1.5, 2.0);
         DataPairs pairs = new DataPairs(teacher, ModelFiles.autoencoder(aeFile, m),
-                FashionMnist.load(data, FashionMnist.Split.TRAIN), 8, 0.2, 1.6, scales, 1, 2);
+                IdxDataset.load(data, IdxDataset.Split.TRAIN, 10), 8, 0.2, 1.6, scales, 1, 2);
         LaddConfig config = new LaddConfig(true, new int[] {0}, 0.5, 1.0, LaddConfig.HINGE, -0.6, 1.0, 0.5, true);
         Discriminator discriminator = new Discriminator(teacher.config(), new int[] {0});
         discriminator.initialize(m, DataType.FLOAT32, 1);

@@ -58,7 +58,7 @@ final class TinyModels {
             }
         }
         Path f = dir.resolve("reference.safetensors");
-        ReferenceFeatures.save(f, features, Fingerprint.of(classifier(m)), m);
+        ReferenceFeatures.save(f, features, Fingerprint.of(classifier(m)), "tiny", m);
         return f;
     }
 

@@ -70,7 +70,7 @@ class TrainingCommandsTest extends WithManager {
                 "--name", "x", "--set", "model.widths=[8]");
         assertEquals(1, badKey.exitCode());
         assertEquals("tbcm: error: --set model.widths=[8]: unknown key 'model.widths' (known at 'model': [channels, "
-                + "feature_dim, num_classes, groups])", badKey.err().strip());
+                + "feature_dim, num_classes, groups, image_size, image_channels])", badKey.err().strip());
         CliHarness.Result badType = CliHarness.run("train-classifier", "--config", cfg.toString(), "--runs", runs,
                 "--name", "x", "--set", "max_shift=two");
         assertEquals("tbcm: error: --set max_shift=two: expected a whole number (int), got 'two'", badType.err().strip());

@@ -99,20 +99,20 @@ class IdxAndFashionMnistTest {
     @Test
     void splitValidationNamesTheProblem() throws IOException {
         writeSplit("train", 3, 3, true);
-        LabeledImages ok = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        LabeledImages ok = IdxDataset.load(dir, IdxDataset.Split.TRAIN, 10);
         assertEquals(3, ok.size());
         writeSplit("t10k", 3, 4, false);
-        assertMessage(() -> FashionMnist.load(dir, FashionMnist.Split.TEST), "holds 3 images but");
-        assertMessage(() -> FashionMnist.load(dir.resolve("nowhere"), FashionMnist.Split.TEST),
-                "apt-get install -y dataset-fashion-mnist");
+        assertMessage(() -> IdxDataset.load(dir, IdxDataset.Split.TEST, 10), "holds 3 images but");
+        assertMessage(() -> IdxDataset.load(dir.resolve("nowhere"), IdxDataset.Split.TEST, 10),
+                "does not exist");
         Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(2049, new int[] {3}, new byte[] {1, 12, 3}));
-        assertMessage(() -> FashionMnist.load(dir, FashionMnist.Split.TEST), "label 12 is outside 0..9");
+        assertMessage(() -> IdxDataset.load(dir, IdxDataset.Split.TEST, 10), "label 12 is outside 0..9");
     }
 
     @Test
     void pixelsMapToMinusOneToOne() throws IOException {
         writeSplit("train", 2, 2, false);
-        LabeledImages data = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        LabeledImages data = IdxDataset.load(dir, IdxDataset.Split.TRAIN, 10);
         try (NDManager m = Backend.newManager()) {
             float[] px = data.images(m, new int[] {0}).toFloatArray();
             assertEquals(-1f, px[0], 0f);
@@ -124,8 +124,8 @@ class IdxAndFashionMnistTest {
 
     @Test
     void theInstalledDatasetIsCompleteAndBalanced() {
-        LabeledImages train = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TRAIN);
-        LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST);
+        LabeledImages train = IdxDataset.load(Datasets.DEFAULT_DIR, IdxDataset.Split.TRAIN, 10);
+        LabeledImages test = IdxDataset.load(Datasets.DEFAULT_DIR, IdxDataset.Split.TEST, 10);
         assertEquals(60000, train.size());
         assertEquals(10000, test.size());
         int[] perClass = new int[10];

@@ -47,7 +47,7 @@ class ImageFolderTest extends WithManager {
     @Test
     void colourShapesLoadWithClassesAndASeededSplit() throws IOException {
         Path dir = shapes(tmp.resolve("shapes"), 6, 32, true);
-        ImageFolder.Dataset d = ImageFolder.load(dir, 1.0 / 3, 7);
+        ImageFolder.Folder d = ImageFolder.load(dir, 1.0 / 3, 7);
         assertEquals(List.of("circle", "square", "triangle"), d.classNames());
         assertEquals(32, d.size());
         assertEquals(3, d.channels());
@@ -58,7 +58,7 @@ class ImageFolderTest extends WithManager {
         float[] v = batch.toFloatArray();
         assertTrue(v[0] >= -1 && v[0] <= 1);
         // the same seed holds out the same images
-        ImageFolder.Dataset again = ImageFolder.load(dir, 1.0 / 3, 7);
+        ImageFolder.Folder again = ImageFolder.load(dir, 1.0 / 3, 7);
         assertEquals(java.util.Arrays.toString(d.test().images(m, new int[] {0, 1, 2}).toFloatArray()),
                 java.util.Arrays.toString(again.test().images(m, new int[] {0, 1, 2}).toFloatArray()));
         // gray images load as one channel
@@ -69,7 +69,7 @@ class ImageFolderTest extends WithManager {
     void trainAndTestFoldersAreTheSplit() throws IOException {
         shapes(tmp.resolve("split/train"), 4, 16, true);
         shapes(tmp.resolve("split/test"), 2, 16, true);
-        ImageFolder.Dataset d = ImageFolder.load(tmp.resolve("split"), 0.5, 0);
+        ImageFolder.Folder d = ImageFolder.load(tmp.resolve("split"), 0.5, 0);
         assertEquals(12, d.train().size());
         assertEquals(6, d.test().size());
         assertTrue(ImageFolder.isImageFolder(tmp.resolve("split")));

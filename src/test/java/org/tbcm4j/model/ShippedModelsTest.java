@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.tbcm4j.data.FashionMnist;
+import org.tbcm4j.data.Datasets;
+import org.tbcm4j.data.IdxDataset;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.eval.ClassAccuracy;
@@ -42,7 +43,7 @@ class ShippedModelsTest extends WithManager {
     void shippedClassifierAndTeacherDoTheirJobs() {
         Autoencoder ae = ModelFiles.autoencoder(DIR.resolve("autoencoder.safetensors"), m);
         Classifier classifier = ModelFiles.classifier(DIR.resolve("classifier.safetensors"), m);
-        LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST).head(1000);
+        LabeledImages test = IdxDataset.load(Datasets.DEFAULT_DIR, IdxDataset.Split.TEST, 10).head(1000);
         int[] idx = java.util.stream.IntStream.range(0, test.size()).toArray();
         NDArray logits = NoGrad.call(() -> classifier.logits(classifier.features(test.images(m, idx))));
         int[] labels = new int[test.size()];

@@ -21,11 +21,22 @@ public final class TinyFiles {
     private TinyFiles() {}
 
     public static Path student(Path dir, NDManager m, long seed) {
+        return student(dir, m, seed, java.util.Map.of());
+    }
+
+    /** A student that records {@code aeFile} as the autoencoder of its latents, as a distilled one does. */
+    public static Path student(Path dir, NDManager m, long seed, Path aeFile) {
+        Autoencoder ae = ModelFiles.autoencoder(aeFile, m);
+        return student(dir, m, seed, new org.tbcm4j.model.Provenance(null, null,
+                org.tbcm4j.checkpoint.Fingerprint.of(ae), aeFile.toAbsolutePath().toString()).metadata());
+    }
+
+    private static Path student(Path dir, NDManager m, long seed, java.util.Map<String, String> provenance) {
         Student s = new Student(new StudentConfig(NETWORK, 0.1));
         s.initialize(m, DataType.FLOAT32, seed);
         JvpCheck.randomize(s, seed, 0.2);
         Path file = dir.resolve("student-" + seed + ".safetensors");
-        ModelFile.write(file, ModelFiles.STUDENT, s.config(), s);
+        ModelFile.write(file, ModelFiles.STUDENT, s.config(), s, provenance);
         return file;
     }
 

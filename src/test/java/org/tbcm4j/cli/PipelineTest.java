@@ -1,0 +1,88 @@
+package org.tbcm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbcm4j.api.Generator;
+import org.tbcm4j.data.Dataset;
+import org.tbcm4j.data.Datasets;
+import org.tbcm4j.data.Shapes;
+import org.tbcm4j.model.Provenance;
+
+/**
+ * The whole pipeline, dataset to report, on 32×32 RGB shapes with the toy preset: every stage's output,
+ * what the student records of its data, the API finding the student's autoencoder by itself, a rerun that
+ * redoes nothing, and refusals of mixed-up datasets.
+ */
+class PipelineTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shapesGoFromImagesToAStudentAndItsReport() throws Exception {
+        Path data = tmp.resolve("shapes");
+        Shapes.write(data, 12, 32, 0);
+        Dataset set = Datasets.open(data);
+        Path preset = Path.of(PipelineTest.class.getResource("/pipeline-toy/distill.yaml").toURI()).getParent();
+        Path runs = tmp.resolve("runs");
+        String[] args = {"pipeline", "--data", data.toString(), "--preset", preset.toString(), "--runs", runs.toString(),
+            "--name", "toy", "--report-samples", "20"};
+        CliHarness.Result first = CliHarness.run(args);
+        assertEquals(0, first.exitCode(), first.err() + first.out());
+        Path root = runs.resolve("toy");
+        for (String out : List.of("autoencoder/model.safetensors", "classifier/model.safetensors",
+                "reference-features.safetensors", "blank-latent.safetensors", "filter-calibration.json",
+                "teacher/model.safetensors", "student/model.safetensors", "report/index.html", "report/metrics.json",
+                "student/config.yaml", "teacher/config.yaml", "teacher/dataset.json")) {
+            assertTrue(Files.exists(root.resolve(out)), out);
+        }
+        String report = Files.readString(root.resolve("report/index.html"));
+        assertTrue(report.contains("teacher-16-w3.png") && report.contains("tbcm-1.png"), report);
+
+        // the student records its dataset, its class names and (through its teacher) its autoencoder
+        Path student = root.resolve("student/model.safetensors");
+        Provenance p = Provenance.read(student);
+        assertEquals(set.fingerprint(), p.dataset());
+        assertEquals(Shapes.CLASSES, p.classNames());
+        assertEquals(root.resolve("autoencoder/model.safetensors").toAbsolutePath().normalize().toString(),
+                p.autoencoderFile());
+        try (Generator g = Generator.load(student)) {
+            assertEquals(Shapes.CLASSES, g.classNames());
+            List<BufferedImage> images = g.images(Generator.Request.of(2, 2));
+            assertEquals(32, images.get(0).getWidth());
+            assertEquals(3, images.get(0).getRaster().getNumBands());
+        }
+
+        // a rerun finds every stage done
+        CliHarness.Result again = CliHarness.run(args);
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(7, again.out().lines().filter(l -> l.startsWith("== ") && l.contains(": done (")).count(), again.out());
+
+        // the same pipeline name on other data, and the student scored by a classifier of other data, are refused
+        Path other = tmp.resolve("other");
+        Shapes.write(other, 12, 32, 1);
+        CliHarness.Result mixed = CliHarness.run("pipeline", "--data", other.toString(), "--preset", preset.toString(),
+                "--runs", runs.toString(), "--name", "toy");
+        assertEquals(1, mixed.exitCode());
+        assertTrue(mixed.err().contains("is a pipeline of dataset"), mixed.err());
+        CliHarness.Result wrongClassifier = CliHarness.run("eval", "--model", student.toString(), "--steps", "1",
+                "--samples", "20", "--classifier", "models/fashion-mnist/classifier.safetensors");
+        assertEquals(1, wrongClassifier.exitCode());
+        assertTrue(wrongClassifier.err().contains("the classifier takes 28×28×1 images"), wrongClassifier.err());
+        CliHarness.Result resumeOnOther = CliHarness.run("train-teacher", "--config", preset.resolve("teacher.yaml")
+                .toString(), "--runs", root.toString(), "--name", "teacher", "--resume", "--data", other.toString(),
+                "--set", "autoencoder=" + root.resolve("autoencoder/model.safetensors"), "--set", "model.image_size=8",
+                "--set", "model.num_classes=5");
+        assertEquals(1, resumeOnOther.exitCode());
+        assertFalse(resumeOnOther.err().contains("Exception"), resumeOnOther.err());
+        assertTrue(resumeOnOther.err().contains("was trained on dataset"), resumeOnOther.err());
+    }
+}
