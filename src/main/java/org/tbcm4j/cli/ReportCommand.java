@@ -97,6 +97,7 @@ public final class ReportCommand implements Callable<Integer> {
         Path aeFile = ModelFiles.autoencoderFileFor(models.get(0), autoencoder);
         Files.createDirectories(out);
         Comparison.Outcome compared;
+        List<String> classNames;
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
             Scorer scorer = scoring.load(models.get(0), root);
@@ -125,11 +126,14 @@ public final class ReportCommand implements Callable<Integer> {
                 }
             }
             compared = Comparison.run(entries, ae, scorer, samples, seed, out, root);
+            classNames = org.tbcm4j.model.Provenance.read(models.get(0)).classNamesOr(
+                    entries.get(0).generator().numClasses(), aeFile);
         }
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("generators", compared.generators());
         metrics.put("samples", samples);
         metrics.put("seed", seed);
+        metrics.put("class_names", classNames);
         RunDirectory.writeAtomically(out.resolve("metrics.json"),
                 Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics));
         HtmlReport html = new HtmlReport(title)
@@ -137,7 +141,9 @@ public final class ReportCommand implements Callable<Integer> {
                         + "balanced classes). Metrics are in the features of the evaluation classifier %s (FD, not FID).",
                         seed, samples, scoring.classifier))
                 .heading("Metrics").table(compared.table())
-                .heading("Samples (one row per class, same noise in every grid)").figures(compared.grids());
+                .heading("Samples (one row per class, same noise in every grid)")
+                .paragraph("Rows, top to bottom: " + String.join(", ", classNames) + ".")
+                .figures(compared.grids());
         RunDirectory.writeAtomically(out.resolve("index.html"), html.render());
         System.out.println("wrote " + out.resolve("index.html") + " and " + out.resolve("metrics.json"));
         return 0;
