@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measurements: the DiT's forward/JVP/backward speed (jvp, the default), the metrics' speed "
                 + "(metrics), TBCM against data sCM and Sana-Sprint (distill), and one distillation iteration broken "
-                + "down by component (iteration).",
+                + "down by component (iteration), and a distillation alone against beside a busy core (shared-cpu).",
         subcommands = {BenchCommand.Jvp.class, BenchCommand.Metrics.class, BenchDistillCommand.class,
-            BenchIterationCommand.class})
+            BenchIterationCommand.class, BenchSharedCpuCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Override
@@ -47,7 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code tbcm bench jvp}. */
     @Command(name = "jvp", mixinStandardHelpOptions = true,
-            description = "Time a DiT on 7×7×4 latents: plain forward, exact JVP in (x, τ), and training forward+backward.")
+            description = "Time a DiT on 7×7×4 latents: plain forward, exact JVP in (x, τ), training forward+backward, "
+                    + "and a student's whole sCM step; beside them, one GEMM of the MLP's shape.")
     public static final class Jvp implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
@@ -84,13 +85,19 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "DiT %.2f M parameters (hidden %d, depth %d, heads %d, %s attention), "
                             + "7x7x4 latents, batch %d, %d timed iterations after %d warm-up%n",
                     r.parameters() / 1e6, hidden, depth, heads, attention, batch, iterations, warmup);
-            System.out.printf(Locale.ROOT, "%-26s %10s %10s %12s %10s %10s%n",
-                    "pass", "median ms", "min ms", "samples/s", "GFLOP", "GFLOP/s");
+            System.out.printf(Locale.ROOT, "%-42s %10s %10s %10s %8s %9s %8s%n",
+                    "pass", "median ms", "min ms", "samples/s", "GFLOP", "GFLOP/s", "of GEMM");
             for (JvpBenchmark.Timing t : r.timings()) {
-                System.out.printf(Locale.ROOT, "%-26s %10.1f %10.1f %12.0f %10.2f %10.1f%n",
-                        t.pass(), t.medianMs(), t.minMs(), t.samplesPerSecond(), t.gflop(), t.gflopPerSecond());
+                System.out.printf(Locale.ROOT, "%-42s %10.1f %10.1f %10.0f %8.2f %9.1f %7.0f%%%n", t.pass(), t.medianMs(),
+                        t.minMs(), t.samplesPerSecond(), t.gflop(), t.gflopPerSecond(),
+                        100 * t.gflopPerSecond() / r.gemm().gflopPerSecond());
             }
+            JvpBenchmark.Timing g = r.gemm();
+            System.out.printf(Locale.ROOT, "%-42s %10.2f %10.2f %10s %8.2f %9.1f   (the matmul speed libtorch reaches here)%n",
+                    g.pass(), g.medianMs(), g.minMs(), "", g.gflop(), g.gflopPerSecond());
             System.out.printf(Locale.ROOT, "JVP / forward time ratio: %.2f (goal: at most 2)%n", r.jvpOverForward());
+            System.out.printf(Locale.ROOT, "libtorch threads: %d; oneMKL kernels chosen %s%n",
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads(), org.tbcm4j.util.Backend.mklKernelChoice());
             System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", r.peakResidentBytes() / 1048576.0);
             if (json) {
                 System.out.println(Json.write(r));

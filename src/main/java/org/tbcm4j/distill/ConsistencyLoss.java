@@ -17,48 +17,46 @@ import org.tbcm4j.trigflow.TrigFlowModel;
  *   ℓ     = e^(−logvar)·(F − F⁻ − ĝ)²/(σ_d·tan t) + logvar,   masked, mean over all elements
  * </pre>
  * Masked pairs stay in the mean's denominator. At the current weights F − F⁻ = 0, so the gradient
- * pushes F along ĝ.
+ * pushes F along ĝ. F and J come from one pass: its value path is recorded for backward and its tangent
+ * path runs without a graph (every tangent rule does), so F⁻ is F detached, with no second forward.
  */
 public final class ConsistencyLoss {
     /** The loss to backpropagate and detached figures to log. */
     public record Result(NDArray loss, NDArray lossWithoutLogvar, NDArray tangentNorm) {}
 
-    /** The stop-gradient part: F⁻, the normalised direction ĝ, and ‖g‖ per sample. */
-    record Target(NDArray fMinus, NDArray direction, NDArray gNorm) {}
+    /** The stop-gradient part: the normalised direction ĝ and ‖g‖ per sample. */
+    private record Target(NDArray direction, NDArray gNorm) {}
 
     private ConsistencyLoss() {}
 
-    /** Call inside a GradientCollector; the target is computed with grad mode off. */
+    /** Call inside a GradientCollector: the gradient reaches the student through F only. */
     public static Result compute(Student student, PairBatch p, double r, double c) {
         TrigFlowModel f = student.trigFlow(p.classes(), p.guidance());
-        return compute(student, f, p, NoGrad.call(() -> target(f, p, r, c)));
-    }
-
-    /** The loss against a target already computed (the iteration breakdown times the two apart). */
-    static Result compute(Student student, TrigFlowModel f, PairBatch p, Target target) {
-        NDArray fTheta = f.predictAt(Dual.of(p.xt()), Dual.of(p.t())).value();
         NDArray tb = TrigFlow.perSample(p.t(), p.xt());
+        NDArray cos = tb.cos();
+        NDArray sin = tb.sin();
+        // Step 6: F, and J = sin t·cos t·dF/dt along the teacher's ODE, from one pass.
+        NDArray dt = p.t().cos().mul(p.t().sin());
+        Dual fAndJ = f.predictAt(Dual.of(p.xt(), p.v().mul(cos).mul(sin)), Dual.of(p.t(), dt));
+        NDArray fTheta = fAndJ.value();
+        NDArray fMinus = fTheta.stopGradient();
+        Target target = NoGrad.call(() -> target(p, fMinus, fAndJ.tangent(), cos, sin, r, c));
+        // Step 10.
         NDArray weight = Scalars.pow(Scalars.mul(tb.tan(), TrigFlow.SIGMA_D), -1.0);
         NDArray logvar = TrigFlow.perSample(student.logvar(p.t(), p.guidance()), fTheta);
         NDArray mask = TrigFlow.perSample(p.mask(), fTheta);
-        NDArray squared = fTheta.sub(target.fMinus()).sub(target.direction()).square();
+        NDArray squared = fTheta.sub(fMinus).sub(target.direction()).square();
         NDArray loss = weight.mul(logvar.neg().exp()).mul(squared).add(logvar).mul(mask).mean();
         NDArray plain = NoGrad.call(() -> weight.mul(squared).mul(mask).mean());
         return new Result(loss, plain, NoGrad.call(() -> target.gNorm().mean()));
     }
 
-    /** Steps 6, 8 and 9: F⁻ and J = sin t·cos t·dF/dt along the teacher's ODE, then ĝ. Call without grad. */
-    static Target target(TrigFlowModel f, PairBatch p, double r, double c) {
+    /** Steps 8 and 9: g from F⁻ and J, then ĝ = g/(‖g‖ + c). */
+    private static Target target(PairBatch p, NDArray fMinus, NDArray j, NDArray cos, NDArray sin, double r, double c) {
         double s = TrigFlow.SIGMA_D;
-        NDArray tb = TrigFlow.perSample(p.t(), p.xt());
-        NDArray cos = tb.cos();
-        NDArray sin = tb.sin();
-        NDArray dt = p.t().cos().mul(p.t().sin());
-        Dual jvp = f.predictAt(Dual.of(p.xt(), p.v().mul(cos).mul(sin)), Dual.of(p.t(), dt));
-        NDArray fMinus = jvp.value();
         NDArray g = cos.square().mul(Scalars.mul(fMinus, s).sub(p.v())).neg()
-                .sub(Scalars.mul(sin.mul(cos).mul(p.xt()).add(Scalars.mul(jvp.tangent(), s)), r));
+                .sub(Scalars.mul(sin.mul(cos).mul(p.xt()).add(Scalars.mul(j, s)), r));
         NDArray gNorm = g.square().reshape(p.size(), -1).sum(new int[] {1}).sqrt();
-        return new Target(fMinus, g.div(Scalars.add(TrigFlow.perSample(gNorm, g), c)), gNorm);
+        return new Target(g.div(Scalars.add(TrigFlow.perSample(gNorm, g), c)), gNorm);
     }
 }

@@ -166,7 +166,7 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
      */
     public DistillConfig rescaledTo(long steps) {
         double f = (double) steps / training.steps();
-        TrainingConfig t = training.withSteps(steps).withWarmupSteps((int) Math.round(training.warmupSteps() * f));
+        TrainingConfig t = training.withSchedule(steps, (int) Math.round(training.warmupSteps() * f));
         LossSettings l = new LossSettings(Math.round(loss.tangentWarmup() * f), loss.calmDown(),
                 Math.round(loss.calmDownStart() * f), Math.round(loss.calmDownSteps() * f), loss.finalR(),
                 loss.normConstant());

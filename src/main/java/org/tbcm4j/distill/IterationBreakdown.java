@@ -18,14 +18,13 @@ import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
-import org.tbcm4j.trigflow.TrigFlowModel;
 import org.tbcm4j.util.ProcessMemory;
 import org.tbcm4j.util.Rng;
 
 /**
  * Where one distillation iteration's time and memory go, component by component, for any arm: the pairs
  * (TBCM's teacher rollout, or the data arms' real batch, encoder and teacher velocity), the student's JVP
- * (the sCM target), the student's forward and backward, the optimizer step, and with LADD the generator's
+ * pass (F with its graph and the JVP J without one: the sCM loss), its backward, the optimizer step, and with LADD the generator's
  * adversarial pass (through the frozen teacher and the heads, and back) and the discriminator's update.
  * Each component is timed on its own, so the sum slightly exceeds a training iteration (two backward
  * passes instead of one with LADD). Beside them, reference rows (not in the total) time one teacher
@@ -37,8 +36,8 @@ public final class IterationBreakdown {
      * the reference rows are added to the total. */
     public static final String PAIRS = "pairs";
     public static final String REAL_AND_ENCODER = "of which real batch and encoder";
-    public static final String JVP = "student JVP (sCM target, no grad)";
-    public static final String FORWARD_BACKWARD = "student forward + backward (sCM loss)";
+    public static final String STUDENT_PASS = "student pass: F recorded, JVP J without graph (sCM loss)";
+    public static final String STUDENT_BACKWARD = "student backward (sCM loss)";
     public static final String LADD_GENERATOR = "LADD generator: student one step, teacher + heads, backward";
     public static final String OPTIMIZER = "student optimizer step";
     public static final String LADD_DISCRIMINATOR = "LADD discriminator update (its real batch, fakes, teacher + heads, step)";
@@ -97,11 +96,15 @@ public final class IterationBreakdown {
                     timer.time(TEACHER_FEATURES, Role.REFERENCE, () -> NoGrad.call(() -> parts.teacher().blockTokens(
                             Dual.of(three), Dual.of(threeT), threeC, ladd.discriminator().headBlockIds())));
                 }
-                TrigFlowModel f = student.trigFlow(pairs.classes(), pairs.guidance());
                 double r = parts.loss().r(step);
-                ConsistencyLoss.Target target = timer.time(JVP, Role.COMPONENT,
-                        () -> NoGrad.call(() -> ConsistencyLoss.target(f, pairs, r, parts.loss().normConstant())));
-                timer.time(FORWARD_BACKWARD, Role.COMPONENT, () -> backward(() -> ConsistencyLoss.compute(student, f, pairs, target).loss()));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = timer.time(STUDENT_PASS, Role.COMPONENT,
+                            () -> ConsistencyLoss.compute(student, pairs, r, parts.loss().normConstant()).loss());
+                    timer.time(STUDENT_BACKWARD, Role.COMPONENT, () -> {
+                        gc.backward(loss);
+                        return null;
+                    });
+                }
                 if (ladd != null) {
                     timer.time(LADD_GENERATOR, Role.COMPONENT, () -> backward(() -> ladd.loss().generator(student, pairs.x0(),
                             pairs.classes(), pairs.guidance(), Rng.of(ladd.seed(), "ladd-generator", step)).loss()));

@@ -20,15 +20,23 @@ public final class Arith {
     /** Product rule: d(ab) = da·b + a·db. */
     public static Dual mul(Dual a, Dual b) {
         NDArray v = a.value().mul(b.value());
-        NDArray t = Tangents.add(Tangents.mul(a.tangent(), b.value()), Tangents.mul(b.tangent(), a.value()));
-        return Dual.of(v, broadcastTo(t, v.getShape()));
+        if (!a.hasTangent() && !b.hasTangent()) {
+            return Dual.of(v);
+        }
+        NDArray t = Tangents.rule(() -> broadcastTo(
+                Tangents.add(Tangents.mul(a.tangent(), b.value()), Tangents.mul(b.tangent(), a.value())), v.getShape()));
+        return Dual.of(v, t);
     }
 
     /** Quotient rule: d(a/b) = (da − (a/b)·db)/b. */
     public static Dual div(Dual a, Dual b) {
         NDArray v = a.value().div(b.value());
-        NDArray numerator = Tangents.sub(a.tangent(), Tangents.mul(b.tangent(), v));
-        return Dual.of(v, broadcastTo(numerator == null ? null : numerator.div(b.value()), v.getShape()));
+        if (!a.hasTangent() && !b.hasTangent()) {
+            return Dual.of(v);
+        }
+        NDArray t = Tangents.rule(() -> broadcastTo(
+                Tangents.sub(a.tangent(), Tangents.mul(b.tangent(), v)).div(b.value()), v.getShape()));
+        return Dual.of(v, t);
     }
 
     public static Dual scale(Dual a, double s) {
@@ -44,27 +52,29 @@ public final class Arith {
     }
 
     public static Dual sin(Dual a) {
-        return Dual.of(a.value().sin(), Tangents.mul(a.tangent(), a.value().cos()));
+        NDArray t = a.hasTangent() ? Tangents.rule(() -> a.tangent().mul(a.value().cos())) : null;
+        return Dual.of(a.value().sin(), t);
     }
 
     public static Dual cos(Dual a) {
-        NDArray t = a.tangent() == null ? null : a.tangent().mul(a.value().sin()).neg();
+        NDArray t = a.hasTangent() ? Tangents.rule(() -> a.tangent().mul(a.value().sin()).neg()) : null;
         return Dual.of(a.value().cos(), t);
     }
 
     public static Dual exp(Dual a) {
         NDArray v = a.value().exp();
-        return Dual.of(v, Tangents.mul(a.tangent(), v));
+        return Dual.of(v, a.hasTangent() ? Tangents.rule(() -> a.tangent().mul(v)) : null);
     }
 
     public static Dual square(Dual a) {
-        return Dual.of(a.value().square(), Tangents.mul(a.tangent(), Scalars.mul(a.value(), 2)));
+        NDArray t = a.hasTangent() ? Tangents.rule(() -> a.tangent().mul(Scalars.mul(a.value(), 2))) : null;
+        return Dual.of(a.value().square(), t);
     }
 
     /** d(1/a) = −da/a². */
     public static Dual reciprocal(Dual a) {
         NDArray v = Scalars.pow(a.value(), -1);
-        NDArray t = a.tangent() == null ? null : a.tangent().mul(v.square()).neg();
+        NDArray t = a.hasTangent() ? Tangents.rule(() -> a.tangent().mul(v.square()).neg()) : null;
         return Dual.of(v, t);
     }
 

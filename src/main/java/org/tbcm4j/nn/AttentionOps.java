@@ -9,19 +9,12 @@ import ai.djl.ndarray.NDArray;
 public final class AttentionOps {
     private AttentionOps() {}
 
-    /** Softmax along the last axis; dP = P ⊙ (dS − Σ P ⊙ dS). */
+    /** Softmax along the last axis; its Jacobian diag(p) − ppᵀ is symmetric, so dP = P ⊙ (dS − Σ P ⊙ dS) is a VJP. */
     public static Dual softmax(Dual s) {
-        if (s.hasTangent() && SymmetricJvp.usable()) {
-            // The softmax Jacobian diag(p) − ppᵀ is symmetric.
+        if (s.hasTangent()) {
             return SymmetricJvp.apply(a -> a.softmax(-1), s.value(), s.tangent());
         }
-        NDArray p = s.value().softmax(-1);
-        if (!s.hasTangent()) {
-            return Dual.of(p);
-        }
-        NDArray pds = p.mul(s.tangent());
-        NDArray t = pds.sub(p.mul(pds.sum(new int[] {-1}, true)));
-        return Dual.of(p, t);
+        return Dual.of(s.value().softmax(-1));
     }
 
     /** softmax(q·kᵀ·scale)·v for q, k, v of shape [batch, heads, tokens, headDim]. */

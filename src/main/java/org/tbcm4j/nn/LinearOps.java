@@ -20,7 +20,7 @@ public final class LinearOps {
             return Dual.of(v);
         }
         FlopCounter.add(2 * rows * w.get(0) * w.get(1));
-        return Dual.of(v, affine(x.tangent(), weight, null));
+        return Dual.of(v, Tangents.rule(() -> affine(x.tangent(), weight, null)));
     }
 
     /** Batched matrix product over the last two axes; d(ab) = da·b + a·db. */
@@ -28,17 +28,13 @@ public final class LinearOps {
         NDArray v = a.value().matMul(b.value());
         long flops = matmulFlops(a.shape(), b.shape());
         FlopCounter.add(flops);
-        NDArray t = null;
-        if (a.hasTangent()) {
-            t = a.tangent().matMul(b.value());
-            FlopCounter.add(flops);
+        if (!a.hasTangent() && !b.hasTangent()) {
+            return Dual.of(v);
         }
-        if (b.hasTangent()) {
-            NDArray t2 = a.value().matMul(b.tangent());
-            t = t == null ? t2 : t.add(t2);
-            FlopCounter.add(flops);
-        }
-        return Dual.of(v, t);
+        FlopCounter.add((a.hasTangent() ? flops : 0) + (b.hasTangent() ? flops : 0));
+        return Dual.of(v, Tangents.rule(() -> Tangents.add(
+                a.hasTangent() ? a.tangent().matMul(b.value()) : null,
+                b.hasTangent() ? a.value().matMul(b.tangent()) : null)));
     }
 
     /** 2-D convolution, NCHW input, weight [out, in/groups, kh, kw]; dy = conv(dx, W) without bias. */
@@ -56,8 +52,8 @@ public final class LinearOps {
             return Dual.of(v);
         }
         FlopCounter.add(flops);
-        NDArray t = x.tangent().getNDArrayInternal()
-                .convolution(x.tangent(), weight, null, stride2, pad2, dilation, 1).singletonOrThrow();
+        NDArray t = Tangents.rule(() -> x.tangent().getNDArrayInternal()
+                .convolution(x.tangent(), weight, null, stride2, pad2, dilation, 1).singletonOrThrow());
         return Dual.of(v, t);
     }
 

@@ -2,11 +2,12 @@ package org.tbcm4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
 
 /**
  * Layer, RMS and group normalisation over (value, tangent). All three normalise a vector u to
- * y = u·r with r = (mean(u²) + eps)^(−1/2) (u centred for layer and group norm), whose tangent is
- * dy = r·(du − y·mean(y·du)), with du centred likewise.
+ * y = u·r with r = (mean(u²) + eps)^(−1/2) (u centred for layer and group norm), whose tangent
+ * dy = r·(du − y·mean(y·du)) (du centred likewise) is a VJP, the Jacobian being symmetric.
  */
 public final class Norms {
     private Norms() {}
@@ -40,27 +41,15 @@ public final class Norms {
         return affine(back, g, b);
     }
 
-    /** u·r over the last axis (u = x − mean(x) when centring) and its exact tangent. */
+    /** u·r over the last axis (u = x − mean(x) when centring); the tangent through {@link SymmetricJvp}. */
     private static Dual normalize(Dual x, boolean center, double eps) {
-        if (!x.hasTangent() && center) {
-            return Dual.of(nativeLayerNorm(x.value(), null, null, eps));
-        }
-        if (x.hasTangent() && SymmetricJvp.usable()) {
-            // The Jacobian of u·r (per row) is r·(I − yyᵀ/n) after centring: symmetric.
-            return SymmetricJvp.apply(
-                    center ? a -> nativeLayerNorm(a, null, null, eps) : a -> normalize(Dual.of(a), false, eps).value(),
-                    x.value(), x.tangent());
-        }
-        int[] last = {-1};
-        NDArray u = center ? x.value().sub(x.value().mean(last, true)) : x.value();
-        NDArray r = Scalars.pow(Scalars.add(u.square().mean(last, true), eps), -0.5);
-        NDArray y = u.mul(r);
-        if (!x.hasTangent()) {
-            return Dual.of(y);
-        }
-        NDArray du = center ? x.tangent().sub(x.tangent().mean(last, true)) : x.tangent();
-        NDArray dy = du.sub(y.mul(y.mul(du).mean(last, true))).mul(r);
-        return Dual.of(y, dy);
+        UnaryOperator<NDArray> f = center ? a -> nativeLayerNorm(a, null, null, eps) : a -> rms(a, eps);
+        // The Jacobian of u·r (per row) is r·(I − yyᵀ/n) after centring: symmetric.
+        return x.hasTangent() ? SymmetricJvp.apply(f, x.value(), x.tangent()) : Dual.of(f.apply(x.value()));
+    }
+
+    private static NDArray rms(NDArray x, double eps) {
+        return x.mul(Scalars.pow(Scalars.add(x.square().mean(new int[] {-1}, true), eps), -0.5));
     }
 
     private static Dual affine(Dual y, NDArray gamma, NDArray beta) {

@@ -1,10 +1,25 @@
 package org.tbcm4j.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
 
-/** Null-aware arithmetic on tangents, where null means an exactly zero tangent. */
+/**
+ * Null-aware arithmetic on tangents, where null means an exactly zero tangent, and {@link #rule}, the
+ * grad mode every tangent rule runs in.
+ */
 final class Tangents {
     private Tangents() {}
+
+    /**
+     * Runs a tangent rule that reads values or weights with grad mode off. Tangents are never
+     * differentiated (sCM stops the gradient of its JVP target), so a pass taken with grad mode on records
+     * the value path for backward and carries the tangent beside it without a graph: one pass gives the
+     * loss's F with its graph and the target's J without one.
+     */
+    static NDArray rule(Supplier<NDArray> rule) {
+        return JniUtils.isGradMode() ? NoGrad.call(rule) : rule.get();
+    }
 
     static NDArray add(NDArray a, NDArray b) {
         if (a == null) {

@@ -65,9 +65,9 @@ public record TrainingConfig(long steps,
                 checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
     }
 
-    /** The same schedule with another learning-rate warm-up. */
-    public TrainingConfig withWarmupSteps(int newWarmup) {
-        return new TrainingConfig(steps, batchSize, lr, newWarmup, cosineDecay, weightDecay, clipNorm, emaDecay,
+    /** Another length and learning-rate warm-up together (each alone could be invalid against the other). */
+    public TrainingConfig withSchedule(long newSteps, int newWarmup) {
+        return new TrainingConfig(newSteps, batchSize, lr, newWarmup, cosineDecay, weightDecay, clipNorm, emaDecay,
                 checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
     }
 

@@ -2,6 +2,7 @@ package org.tbcm4j.util;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Starts the PyTorch engine offline. DJL reads these settings from either environment variables or
@@ -27,13 +28,39 @@ public final class Backend {
             throw new IllegalStateException(
                     "expected PyTorch " + PYTORCH_VERSION + " but DJL loaded " + engine.getVersion());
         }
+        limitThreadsToAvailableCores();
         started = true;
+    }
+
+    /**
+     * libgomp sizes libtorch's pool from the CPUs the process may run on, not from a container's CPU
+     * quota; the JVM's count honours both. More threads than cores only adds spinning and waiting.
+     * An explicit setting (TBCM_THREADS, OMP_NUM_THREADS, ai.djl.pytorch.num_threads) is kept.
+     */
+    private static void limitThreadsToAvailableCores() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") != null || System.getenv("OMP_NUM_THREADS") != null) {
+            return;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (JniUtils.getNumThreads() > cores) {
+            JniUtils.setNumThreads(cores);
+        }
     }
 
     /** A new root manager on the CPU; callers close it. */
     public static NDManager newManager() {
         start();
         return Engine.getEngine("PyTorch").newBaseManager();
+    }
+
+    /**
+     * Whether oneMKL picks its kernels by instruction set rather than by CPU vendor, i.e. whether
+     * bin/tbcm preloaded src/main/native/mkl_intel_path.c (it does on AMD CPUs; Intel CPUs need nothing).
+     */
+    public static String mklKernelChoice() {
+        String preload = System.getenv("LD_PRELOAD");
+        return preload != null && preload.contains("libtbcm_mkl_intel_path")
+                ? "by instruction set (mkl_intel_path preloaded)" : "oneMKL's default (by CPU vendor)";
     }
 
     private static void defaultSetting(String property, String envVar, String value) {

@@ -28,16 +28,7 @@ class BenchDistillCommandTest extends WithManager {
         Path blank = tmp.resolve("blank.safetensors");
         BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
         Path data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
-        Files.writeString(tmp.resolve("distill.yaml"), "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
-                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
-                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: " + blank + "\n"
-                + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n  tangent_warmup: 2\n"
-                + "  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\n"
-                + "training:\n  steps: 3\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
-                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
-                + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n"
-                + "ladd:\n  enabled: false\n  head_block_ids: [0]\n  adv_lambda: 0.5\n  scm_lambda: 1.0\n  loss: hinge\n"
-                + "  t_mean: -0.6\n  t_std: 1.0\n  largest_timestep_prob: 0.5\n  misaligned: true\n");
+        writeDistillConfig(teacher, blank, ae);
         Files.writeString(tmp.resolve("demo.yaml"), "distill: x\nquick_distill: x\nsamples: 20\nquick_samples: 20\nseed: 7\n"
                 + "teacher_few_step: {steps: 2, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
                 + "teacher_reference: {steps: 3, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
@@ -80,8 +71,8 @@ class BenchDistillCommandTest extends WithManager {
             assertEquals(ladd, names.contains(IterationBreakdown.LADD_DISCRIMINATOR), arm + " " + names);
             assertEquals(ladd, names.contains(IterationBreakdown.TEACHER_FEATURES), arm + " " + names);
             assertEquals(!arm.equals("tbcm"), names.contains(IterationBreakdown.REAL_AND_ENCODER), arm + " " + names);
-            assertTrue(names.containsAll(java.util.List.of(IterationBreakdown.PAIRS, IterationBreakdown.JVP,
-                    IterationBreakdown.FORWARD_BACKWARD, IterationBreakdown.OPTIMIZER, IterationBreakdown.TEACHER_FORWARD)),
+            assertTrue(names.containsAll(java.util.List.of(IterationBreakdown.PAIRS, IterationBreakdown.STUDENT_PASS,
+                    IterationBreakdown.STUDENT_BACKWARD, IterationBreakdown.OPTIMIZER, IterationBreakdown.TEACHER_FORWARD)),
                     arm + " " + names);
             assertEquals(ladd, b.get("state_bytes").has("discriminator heads, gradients, AdamW moments"), arm);
             // the student starts as a copy of the teacher: 16 bytes per parameter against the teacher's 4, plus its
@@ -92,5 +83,50 @@ class BenchDistillCommandTest extends WithManager {
         String md = Files.readString(out.resolve("bench-distill.md"));
         assertTrue(md.contains(IterationBreakdown.LADD_DISCRIMINATOR), md);
         assertTrue(md.contains("| ms_per_iteration |") && md.contains("Sana-Sprint (data pairs + LADD)"), md);
+    }
+
+    /** A 3-iteration distillation of the tiny teacher, as bench distill and bench shared-cpu take it. */
+    private void writeDistillConfig(Path teacher, Path blank, Path ae) throws java.io.IOException {
+        Files.writeString(tmp.resolve("distill.yaml"), "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
+                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
+                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: " + blank + "\n"
+                + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n  tangent_warmup: 2\n"
+                + "  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\n"
+                + "training:\n  steps: 3\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
+                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
+                + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n"
+                + "ladd:\n  enabled: false\n  head_block_ids: [0]\n  adv_lambda: 0.5\n  scm_lambda: 1.0\n  loss: hinge\n"
+                + "  t_mean: -0.6\n  t_std: 1.0\n  largest_timestep_prob: 0.5\n  misaligned: true\n");
+    }
+
+    @Test
+    void sharedCpuRunsTheDistillationAloneAndBesideABusyCoreAndCleansUp() throws Exception {
+        Path teacher = TinyModels.teacher(tmp, m);
+        Path ae = TinyModels.autoencoder(tmp, m, 4);
+        Path blank = tmp.resolve("blank.safetensors");
+        BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
+        writeDistillConfig(teacher, blank, ae);
+        Path out = tmp.resolve("shared");
+        Path json = tmp.resolve("shared.json");
+        CliHarness.Result r = CliHarness.run("bench", "shared-cpu", "--config", tmp.resolve("distill.yaml").toString(),
+                "--steps", "2", "--rounds", "2", "--out", out.toString(), "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode j = Json.JSON.readTree(json.toFile());
+        assertEquals(4, j.get("segments").size());
+        java.util.List<Double> alone = new java.util.ArrayList<>();
+        java.util.List<Double> busy = new java.util.ArrayList<>();
+        for (JsonNode seg : j.get("segments")) {
+            double pps = seg.get("pairs_per_second").asDouble();
+            // 2 iterations of 2 prompts x 3 pairs each over the run's seconds
+            assertEquals(12 / seg.get("seconds").asDouble(), pps, 1e-9 * pps);
+            (seg.get("condition").asText().equals("alone") ? alone : busy).add(pps);
+        }
+        assertEquals(2, alone.size());
+        assertEquals(2, busy.size());
+        assertEquals((alone.get(0) + alone.get(1)) / 2, j.get("alone_median").asDouble(), 1e-9);
+        assertEquals(j.get("busy_median").asDouble() / j.get("alone_median").asDouble(), j.get("busy_over_alone").asDouble(), 1e-12);
+        try (var left = Files.list(out)) {
+            assertEquals(0, left.count(), "the bench's run directories are removed");
+        }
     }
 }

@@ -18,6 +18,9 @@ class DistillScheduleTest {
         assertEquals(33, third.loss().tangentWarmup());
         assertEquals(117, third.loss().calmDownStart());
         assertEquals(17, third.loss().calmDownSteps());
+        // very short and very long runs are valid too (the warm-up scales before the length is checked)
+        assertEquals(0, full.rescaledTo(3).training().warmupSteps());
+        assertEquals(889, full.rescaledTo(20_000).training().warmupSteps());
         // everything else is the same run
         assertEquals(full.loss().finalR(), third.loss().finalR());
         assertEquals(full.training().lr(), third.training().lr());

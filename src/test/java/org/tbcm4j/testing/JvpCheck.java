@@ -55,8 +55,8 @@ public final class JvpCheck {
     }
 
     /**
-     * Asserts the relative error is within {@link #TOLERANCE}, twice: with grad mode off (where ops with
-     * a symmetric Jacobian take libtorch's fused backward kernel) and on (their explicit formulas).
+     * Asserts the relative error is within {@link #TOLERANCE}, twice: with grad mode off (a JVP target)
+     * and on (the one-pass sCM loss, where the value path is recorded and values come from the caller's graph).
      */
     public static void assertExact(String name, DualFunction f, List<NDArray> values, List<NDArray> directions) {
         boolean was = JniUtils.isGradMode();
