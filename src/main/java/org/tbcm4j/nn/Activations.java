@@ -1,6 +1,7 @@
 package org.tbcm4j.nn;
 
 import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
 
 /**
  * Pointwise nonlinearities over (value, tangent): dy = f'(x)·dx. Smooth ones take their tangent from
@@ -36,7 +37,7 @@ public final class Activations {
         return pointwise(x, NDArray::tanh);
     }
 
-    private static Dual pointwise(Dual x, java.util.function.UnaryOperator<NDArray> f) {
+    private static Dual pointwise(Dual x, UnaryOperator<NDArray> f) {
         return x.hasTangent() ? SymmetricJvp.apply(f, x.value(), x.tangent()) : Dual.of(f.apply(x.value()));
     }
 }
