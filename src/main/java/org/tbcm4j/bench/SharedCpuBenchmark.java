@@ -5,15 +5,15 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.train.RunDirectory;
+import org.tbcm4j.util.Trees;
 
 /**
  * A short distillation run alone and beside a one-core busy loop, alternately, so that a user's laptop
@@ -30,6 +30,8 @@ public final class SharedCpuBenchmark {
 
     static final String ALONE = "alone";
     static final String BUSY = "beside a one-core busy loop";
+    /** The file that marks a run directory as this bench's scratch, so that only such a one is deleted. */
+    static final String MARKER = ".bench-shared-cpu";
 
     private SharedCpuBenchmark() {}
 
@@ -43,7 +45,8 @@ public final class SharedCpuBenchmark {
         for (int round = 0; round < rounds; round++) {
             for (String condition : new String[] {ALONE, BUSY}) {
                 Path dir = out.resolve((condition.equals(ALONE) ? "alone-" : "busy-") + round);
-                deleteTree(dir);
+                deleteOwnTree(dir);
+                markAsOwn(dir);
                 AtomicBoolean stop = new AtomicBoolean();
                 Thread busy = condition.equals(BUSY) ? startBusyLoop(stop) : null;
                 Distillation.Outcome o;
@@ -56,7 +59,7 @@ public final class SharedCpuBenchmark {
                 pairs = o.pairsPerIteration();
                 segments.add(new Segment(condition, round, o.seconds(),
                         cfg.training().steps() * (double) o.pairsPerIteration() / o.seconds()));
-                deleteTree(dir);
+                deleteOwnTree(dir);
             }
         }
         double alone = median(segments, ALONE);
@@ -102,16 +105,29 @@ public final class SharedCpuBenchmark {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
+    /** Creates {@code dir} with the marker that lets a later bench remove it (after an interruption). */
+    private static void markAsOwn(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(MARKER), "a scratch run of tbcm bench shared-cpu; removed when it ends\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    /**
+     * Removes a run directory this bench made (it holds the marker). One it did not make is refused, not
+     * deleted: --out may name a directory holding someone's runs.
+     */
+    private static void deleteOwnTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(dir + " exists and was not made by bench shared-cpu; "
+                    + "choose another --out or remove it");
         }
+        Trees.delete(dir);
     }
 }

@@ -16,6 +16,7 @@ import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
 import org.tbcm4j.util.RunFailure;
+import org.tbcm4j.util.Trees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -136,6 +137,11 @@ public final class PipelineCommand implements Callable<Integer> {
         }
         if (dir.hasCheckpoint()) {
             args.add("--resume");
+        } else if (dir.holdsRun() && !Files.exists(dir.model())) {
+            // An attempt stopped before its first checkpoint: nothing in it can be resumed, and the stage's
+            // directory is the pipeline's own, so it starts over rather than being refused as a run.
+            System.out.println("== " + stage + ": the last attempt stopped before its first checkpoint; starting over");
+            Trees.delete(dir.root());
         }
         stage(stage, dir.model(), args.toArray(String[]::new));
         return dir.model();

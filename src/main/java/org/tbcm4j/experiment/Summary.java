@@ -330,6 +330,9 @@ public final class Summary {
                 t.add(row);
             }
             tables.add(t);
+            if (plan.comparisons().isEmpty()) {
+                continue; // a plan of one arm compares nothing
+            }
             titles.add(g + ": paired differences over shared seeds, mean [95 % interval]");
             List<List<String>> diff = new ArrayList<>();
             List<String> dh = HtmlReport.row("comparison", "shared seeds");
@@ -365,22 +368,24 @@ public final class Summary {
             cost.add(row);
         }
         tables.add(cost);
-        titles.add("Cost compared: ratio of means, and the paired difference of training seconds [95 % interval]");
-        List<List<String>> costDiff = new ArrayList<>();
-        costDiff.add(HtmlReport.row("comparison", "time ratio", "pairs/s ratio", "peak memory ratio",
-                "teacher evaluations ratio", "Δ train_seconds"));
-        for (List<String> pair : plan.comparisons()) {
-            List<String> row = HtmlReport.row(pair.get(0) + " − " + pair.get(1));
-            for (String k : COST.keySet()) {
-                Statistics a = stats(costValues(pair.get(0), k));
-                Statistics b = stats(costValues(pair.get(1), k));
-                row.add(a == null || b == null ? "–" : String.format(Locale.ROOT, "%.3f", a.mean() / b.mean()));
+        if (!plan.comparisons().isEmpty()) {
+            titles.add("Cost compared: ratio of means, and the paired difference of training seconds [95 % interval]");
+            List<List<String>> costDiff = new ArrayList<>();
+            costDiff.add(HtmlReport.row("comparison", "time ratio", "pairs/s ratio", "peak memory ratio",
+                    "teacher evaluations ratio", "Δ train_seconds"));
+            for (List<String> pair : plan.comparisons()) {
+                List<String> row = HtmlReport.row(pair.get(0) + " − " + pair.get(1));
+                for (String k : COST.keySet()) {
+                    Statistics a = stats(costValues(pair.get(0), k));
+                    Statistics b = stats(costValues(pair.get(1), k));
+                    row.add(a == null || b == null ? "–" : String.format(Locale.ROOT, "%.3f", a.mean() / b.mean()));
+                }
+                row.add(differenceCell(difference(costValues(pair.get(0), "train_seconds"),
+                        costValues(pair.get(1), "train_seconds")), 1));
+                costDiff.add(row);
             }
-            row.add(differenceCell(difference(costValues(pair.get(0), "train_seconds"),
-                    costValues(pair.get(1), "train_seconds")), 1));
-            costDiff.add(row);
+            tables.add(costDiff);
         }
-        tables.add(costDiff);
         if (!teacher.isEmpty()) {
             titles.add("The teacher, on the same evaluation noise");
             List<List<String>> t = new ArrayList<>();

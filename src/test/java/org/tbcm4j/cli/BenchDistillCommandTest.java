@@ -128,5 +128,15 @@ class BenchDistillCommandTest extends WithManager {
         try (var left = Files.list(out)) {
             assertEquals(0, left.count(), "the bench's run directories are removed");
         }
+
+        // A directory of that name that the bench did not make is someone's: refused in one line, kept.
+        Path foreign = Files.createDirectories(out.resolve("alone-0"));
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        CliHarness.Result refused = CliHarness.run("bench", "shared-cpu", "--config",
+                tmp.resolve("distill.yaml").toString(), "--steps", "1", "--rounds", "1", "--out", out.toString());
+        assertEquals(1, refused.exitCode(), refused.err() + refused.out());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains(foreign + " exists and was not made by bench shared-cpu"), refused.err());
+        assertEquals("mine", Files.readString(foreign.resolve("notes.txt")));
     }
 }

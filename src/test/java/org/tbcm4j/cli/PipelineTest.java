@@ -1,5 +1,6 @@
 package org.tbcm4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +66,21 @@ class PipelineTest {
         CliHarness.Result again = CliHarness.run(args);
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(7, again.out().lines().filter(l -> l.startsWith("== ") && l.contains(": done (")).count(), again.out());
+
+        // a stage killed before its first checkpoint (its config and metrics written, no checkpoint) starts over
+        Path studentDir = root.resolve("student");
+        byte[] studentBefore = Files.readAllBytes(studentDir.resolve("model.safetensors"));
+        String studentConfig = Files.readString(studentDir.resolve("config.yaml"));
+        org.tbcm4j.util.Trees.delete(studentDir);
+        Files.createDirectories(studentDir.resolve("checkpoints"));
+        Files.writeString(studentDir.resolve("config.yaml"), studentConfig);
+        Files.writeString(studentDir.resolve("metrics.csv"), "step,loss\n");
+        CliHarness.Result restarted = CliHarness.run(args);
+        assertEquals(0, restarted.exitCode(), restarted.err() + restarted.out());
+        assertTrue(restarted.out().contains("== student: the last attempt stopped before its first checkpoint; starting over"),
+                restarted.out());
+        assertArrayEquals(studentBefore, Files.readAllBytes(studentDir.resolve("model.safetensors")),
+                "the restarted stage trains the same student");
 
         // the same pipeline name on other data, and the student scored by a classifier of other data, are refused
         Path other = tmp.resolve("other");
