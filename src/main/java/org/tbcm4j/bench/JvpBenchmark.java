@@ -159,9 +159,23 @@ public final class JvpBenchmark {
     private static double timed(double[] flops, int slot, java.util.function.Supplier<Object> body) {
         FlopCounter.reset();
         long start = System.nanoTime();
-        body.get();
+        Object out = body.get();
         double elapsed = (System.nanoTime() - start) / 1e6;
         flops[slot] = FlopCounter.get();
+        // Dropped before the next pass, as a training step drops its outputs: a recorded value would
+        // otherwise keep its whole graph alive through the passes after it.
+        if (out instanceof Dual d) {
+            d.value().close();
+            if (d.tangent() != null) {
+                d.tangent().close();
+            }
+        } else if (out instanceof AutoCloseable c && !(out instanceof NDManager)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return elapsed;
     }
 }
