@@ -125,23 +125,26 @@ public final class JvpBenchmark {
         NDArray t = Tensors.uniform(m, rng, new Shape(n), DataType.FLOAT32, 0.05, 1.5);
         double[] w = new double[n];
         double[] ones = new double[n];
-        java.util.Arrays.fill(w, 3.0);
-        java.util.Arrays.fill(ones, 1.0);
+        Arrays.fill(w, 3.0);
+        Arrays.fill(ones, 1.0);
         return new PairBatch(xt, t, v, classes, Tensors.float32(m, w), Tensors.float32(m, ones), 0, 0, null);
     }
 
     private static String gemmName(int batch, DiTConfig c) {
-        long tokens = (long) (c.imageSize() / c.patchSize()) * (c.imageSize() / c.patchSize());
-        return String.format(java.util.Locale.ROOT, "GEMM [%d x %d]·[%d x %d]", batch * tokens, c.hidden(), c.hidden(),
+        return String.format(java.util.Locale.ROOT, "GEMM [%d x %d]·[%d x %d]", batch * tokens(c), c.hidden(), c.hidden(),
                 Math.round(c.hidden() * c.mlpRatio()));
+    }
+
+    private static long tokens(DiTConfig c) {
+        long side = c.imageSize() / c.patchSize();
+        return side * side;
     }
 
     /** The MLP's first matmul over the whole batch's tokens, float32: {activations, weight}. */
     private static NDArray[] gemmOperands(NDManager m, int batch, DiTConfig c, long seed) {
-        long tokens = (long) (c.imageSize() / c.patchSize()) * (c.imageSize() / c.patchSize());
         Rng rng = Rng.of(seed, "bench-gemm", 0);
         return new NDArray[] {
-            Tensors.normal(m, rng, new Shape(batch * tokens, c.hidden()), DataType.FLOAT32, 1.0),
+            Tensors.normal(m, rng, new Shape(batch * tokens(c), c.hidden()), DataType.FLOAT32, 1.0),
             Tensors.normal(m, rng, new Shape(c.hidden(), Math.round(c.hidden() * c.mlpRatio())), DataType.FLOAT32, 1.0)};
     }
 
@@ -155,6 +158,7 @@ public final class JvpBenchmark {
         double median = sorted[sorted.length / 2];
         return new Timing(name, median, sorted[0], flops / 1e9, flops / 1e9 / (median / 1e3), batch / (median / 1e3));
     }
+
     /** Runs {@code body} once, returns milliseconds, and records the FLOPs it counted. */
     private static double timed(double[] flops, int slot, java.util.function.Supplier<Object> body) {
         FlopCounter.reset();
@@ -169,12 +173,8 @@ public final class JvpBenchmark {
             if (d.tangent() != null) {
                 d.tangent().close();
             }
-        } else if (out instanceof AutoCloseable c && !(out instanceof NDManager)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        } else if (out instanceof NDArray a) {
+            a.close();
         }
         return elapsed;
     }
