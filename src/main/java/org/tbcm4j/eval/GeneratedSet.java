@@ -34,22 +34,13 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
         float[][] features = new float[samples][];
         float[][] logits = new float[samples][];
         double[] seconds = {0};
-        int per = Math.toIntExact(latentShape[0] * latentShape[1] * latentShape[2]);
         Batched.forEach(root, samples, batchSize, (start, n, m) -> {
-            long[] ids = new long[n];
-            long[] indices = new long[n];
-            float[] noise = new float[n * per];
+            Inputs in = Inputs.of(start, n, numClasses, seed, latentShape, m);
             for (int b = 0; b < n; b++) {
-                int i = start + b;
-                classes[i] = i % numClasses;
-                ids[b] = classes[i];
-                indices[b] = i;
-                LatentGenerator.startingNoise(seed, i, noise, b * per, per);
+                classes[start + b] = (start + b) % numClasses;
             }
-            NDArray classIds = Tensors.classIds(m, ids);
-            NDArray z = Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]);
             long t0 = System.nanoTime();
-            NDArray y = generator.generate(classIds, z, indices);
+            NDArray y = generator.generate(in.classIds(), in.noise(), in.indices());
             seconds[0] += (System.nanoTime() - t0) / 1e9;
             NDArray images = ae.decode(Scalars.div(y, ae.latentScale())).clip(-1, 1);
             System.arraycopy(images.toFloatArray(), 0, pixels, start * image, n * image);
@@ -69,6 +60,39 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
         });
         return classifier == null ? new GeneratedSet(pixels, classes, null, null, seconds[0], channels, size)
                 : new GeneratedSet(pixels, classes, features, logits, seconds[0], channels, size);
+    }
+
+    /**
+     * The latents alone of {@code samples} samples of {@code generator} (the same classes and noise as
+     * {@link #generate}), flattened sample after sample: for comparing generators output by output.
+     */
+    public static float[] latents(LatentGenerator generator, int samples, long seed, int batchSize, long[] latentShape,
+            NDManager root) {
+        int per = Math.toIntExact(latentShape[0] * latentShape[1] * latentShape[2]);
+        float[] out = new float[Math.multiplyExact(samples, per)];
+        Batched.forEach(root, samples, batchSize, (start, n, m) -> {
+            Inputs in = Inputs.of(start, n, generator.numClasses(), seed, latentShape, m);
+            float[] y = generator.generate(in.classIds(), in.noise(), in.indices()).toFloatArray();
+            System.arraycopy(y, 0, out, start * per, n * per);
+        });
+        return out;
+    }
+
+    /** One batch's inputs: sample i asks for class i mod numClasses and starts from the noise of (seed, i). */
+    private record Inputs(long[] indices, NDArray classIds, NDArray noise) {
+        static Inputs of(int start, int n, int numClasses, long seed, long[] latentShape, NDManager m) {
+            int per = Math.toIntExact(latentShape[0] * latentShape[1] * latentShape[2]);
+            long[] ids = new long[n];
+            long[] indices = new long[n];
+            float[] noise = new float[n * per];
+            for (int b = 0; b < n; b++) {
+                indices[b] = start + b;
+                ids[b] = (start + b) % numClasses;
+                LatentGenerator.startingNoise(seed, start + b, noise, b * per, per);
+            }
+            return new Inputs(indices, Tensors.classIds(m, ids),
+                    Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]));
+        }
     }
 
     /** FD, KID, precision/recall and class accuracy against the reference features. */

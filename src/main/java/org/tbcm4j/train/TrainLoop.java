@@ -61,7 +61,7 @@ public final class TrainLoop {
             throw new IllegalArgumentException("training.ema_decay is " + config.emaDecay()
                     + " but this command keeps no EMA model");
         }
-        Ema ema = config.emaDecay() > 0 ? new Ema(model, emaModel, config.emaDecay()) : null;
+        Ema ema = config.emaDecay() > 0 ? new Ema(model, emaModel, config.emaDecay(), config.emaWarmup()) : null;
         Module inference = ema == null ? model : ema.average();
         Adversary adversary = task.adversary();
         TrainingCheckpoint.AdversaryState adversaryState = adversary == null ? null

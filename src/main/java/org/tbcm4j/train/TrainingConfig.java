@@ -24,16 +24,22 @@ import org.tbcm4j.util.Json;
  *     {@code snapshots/step-NNNNNNN.safetensors}, to measure quality along training (0: none)
  * @param maxSkippedFraction the run fails when more than this fraction of its last
  *     {@value #SKIP_WINDOW} steps were skipped (a non-finite loss or gradient); optional, default 0.1
+ * @param emaWarmup the EMA's warm-up c: after update n the decay is min(emaDecay, (1 + n)/(c + n)), so the
+ *     average spans about the last (c + n)/(c − 1) updates until the set decay takes over; 1 turns the
+ *     warm-up off; optional, default 10 (the decay then reaches 0.99 only at update 890)
  */
 public record TrainingConfig(long steps,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Json.ABSENT, useInput = OptBoolean.TRUE)
         Integer batchSize, double lr, int warmupSteps, boolean cosineDecay,
         double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery,
         int snapshotEvery,
-        @JacksonInject(value = Json.ABSENT + "maxSkippedFraction", useInput = OptBoolean.TRUE) Double maxSkippedFraction) {
+        @JacksonInject(value = Json.ABSENT + "maxSkippedFraction", useInput = OptBoolean.TRUE) Double maxSkippedFraction,
+        @JacksonInject(value = Json.ABSENT + "emaWarmup", useInput = OptBoolean.TRUE) Double emaWarmup) {
 
     /** The steps over which the skipped fraction is counted. */
     public static final int SKIP_WINDOW = 100;
+    /** The EMA warm-up of every run before it was a key. */
+    public static final double DEFAULT_EMA_WARMUP = 10;
 
     public TrainingConfig {
         maxSkippedFraction = maxSkippedFraction == null ? 0.1 : maxSkippedFraction;
@@ -42,6 +48,8 @@ public record TrainingConfig(long steps,
         check(steps > 0, "training.steps must be positive, got " + steps);
         check(batchSize == null || batchSize > 0, "training.batch_size must be positive, got " + batchSize);
         check(emaDecay >= 0 && emaDecay < 1, "training.ema_decay must be in [0, 1), got " + emaDecay);
+        emaWarmup = emaWarmup == null ? DEFAULT_EMA_WARMUP : emaWarmup;
+        check(emaWarmup >= 1 && emaWarmup <= 1e6, "training.ema_warmup must be in [1, 1000000], got " + emaWarmup);
         check(checkpointEvery > 0, "training.checkpoint_every must be positive, got " + checkpointEvery);
         check(logEvery > 0, "training.log_every must be positive, got " + logEvery);
         check(evalEvery >= 0, "training.eval_every must be 0 or positive, got " + evalEvery);
@@ -62,13 +70,13 @@ public record TrainingConfig(long steps,
     /** The same schedule with a different length (a command-line override). */
     public TrainingConfig withSteps(long newSteps) {
         return new TrainingConfig(newSteps, batchSize, lr, warmupSteps, cosineDecay, weightDecay, clipNorm, emaDecay,
-                checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
+                checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction, emaWarmup);
     }
 
     /** Another length and learning-rate warm-up together (each alone could be invalid against the other). */
     public TrainingConfig withSchedule(long newSteps, int newWarmup) {
         return new TrainingConfig(newSteps, batchSize, lr, newWarmup, cosineDecay, weightDecay, clipNorm, emaDecay,
-                checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction);
+                checkpointEvery, logEvery, evalEvery, snapshotEvery, maxSkippedFraction, emaWarmup);
     }
 
     private static OptimizerConfig optimizer(double lr, int warmup, double wd, double clip, long decay) {

@@ -64,7 +64,7 @@ class LaddTrainingTest extends WithManager {
         DistillTask.Ladd ladd = new DistillTask.Ladd(new AdversarialLoss(teacher, discriminator, config, 0.2, 1.6),
                 discriminator, OptimizerConfig.defaults(1e-3), pairs, config, 1);
         DistillTask task = new DistillTask(student, pairs, new LossSettings(2, false, 0, 0, 1.0, 0.1), List.of(), null, ladd);
-        TrainingConfig training = new TrainingConfig(3L, null, 1e-3, 0, false, 0.0, 1.0, 0.0, 10, 1, 0, 0, null);
+        TrainingConfig training = new TrainingConfig(3L, null, 1e-3, 0, false, 0.0, 1.0, 0.0, 10, 1, 0, 0, null, null);
         new TrainLoop(new RunDirectory(tmp.resolve("run")), ModelFiles.STUDENT, student.config(), training, 1)
                 .run(student, null, task, false, 0, m);
 

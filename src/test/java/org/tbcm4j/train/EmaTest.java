@@ -29,7 +29,7 @@ class EmaTest extends WithManager {
     void aConstantBufferStaysBitIdenticalOverManyUpdates() {
         WithBuffer model = module(3);
         WithBuffer average = module(4);
-        Ema ema = new Ema(model, average, 0.9995);
+        Ema ema = new Ema(model, average, 0.9995, TrainingConfig.DEFAULT_EMA_WARMUP);
         float[] table = model.table.array().toFloatArray();
         for (long update = 1; update <= 10_000; update++) {
             ema.update(update);
@@ -42,7 +42,7 @@ class EmaTest extends WithManager {
     void trainableWeightsMoveTowardsTheModel() {
         WithBuffer model = module(3);
         WithBuffer average = module(4);
-        Ema ema = new Ema(model, average, 0.5);
+        Ema ema = new Ema(model, average, 0.5, TrainingConfig.DEFAULT_EMA_WARMUP);
         float[] start = model.weight.array().toFloatArray();
         model.weight.array().addi(Scalars.add(model.weight.array().zerosLike(), 2.0));
         ema.update(100);
@@ -51,5 +51,28 @@ class EmaTest extends WithManager {
         for (int i = 0; i < start.length; i++) {
             assertEquals(start[i] + 1.0f, after[i], 1e-6f);
         }
+    }
+
+    @Test
+    void theWarmUpHoldsTheDecayBelowItsSetValueUntilItIsTurnedOff() {
+        WithBuffer model = module(3);
+        Ema usual = new Ema(model, module(4), 0.99, TrainingConfig.DEFAULT_EMA_WARMUP);
+        // (1 + n)/(10 + n) reaches 0.99 only at n = 890.
+        assertEquals(101.0 / 110.0, usual.decay(100), 1e-15);
+        assertEquals(881.0 / 890.0, usual.decay(880), 1e-15);
+        assertEquals(0.99, usual.decay(900), 1e-15);
+        Ema off = new Ema(model, module(5), 0.99, 1);
+        assertEquals(0.99, off.decay(0), 1e-15);
+        assertEquals(0.99, off.decay(1), 1e-15);
+        Ema shorter = new Ema(model, module(6), 0.99, 2);
+        assertEquals(0.5, shorter.decay(0), 1e-15);
+        assertEquals(0.99, shorter.decay(98), 1e-15);
+        assertEquals(98.0 / 99.0, shorter.decay(97), 1e-15);
+    }
+
+    @Test
+    void aWarmUpBelowOneIsRefused() {
+        WithBuffer model = module(3);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Ema(model, module(4), 0.99, 0.5));
     }
 }

@@ -28,7 +28,7 @@ import org.tbcm4j.util.Rng;
 
 class TrainLoopTest extends WithManager {
     private static final DiTConfig CONFIG = new DiTConfig(4, 4, 1, 16, 2, 2, 2.0, AttentionKind.SOFTMAX, true, 10, 16, 1.0);
-    private static final TrainingConfig TRAINING = new TrainingConfig(8, 4, 1e-2, 2, true, 0.01, 1.0, 0.9, 3, 2, 4, 0, null);
+    private static final TrainingConfig TRAINING = new TrainingConfig(8, 4, 1e-2, 2, true, 0.01, 1.0, 0.9, 3, 2, 4, 0, null, null);
 
     @TempDir
     Path tmp;
