@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.eval.GuidanceResponse;
 import org.tbcm4j.model.DiT;
+import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
@@ -67,6 +68,11 @@ public final class GuidanceResponseCommand implements Callable<Integer> {
         }
         if (samples < 1 || samples > 100_000) {
             throw new IllegalArgumentException("--samples must be in 1..100000, got " + samples);
+        }
+        GuidanceScales.check("--low", low);
+        GuidanceScales.check("--high", high);
+        if (low == high) {
+            throw new IllegalArgumentException("--low and --high: the two guidance scales must differ, both are " + low);
         }
         Path studentFile = Home.resolve(model);
         Path teacherFile = Home.resolve(teacher);

@@ -37,7 +37,7 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
         Batched.forEach(root, samples, batchSize, (start, n, m) -> {
             Inputs in = Inputs.of(start, n, numClasses, seed, latentShape, m);
             for (int b = 0; b < n; b++) {
-                classes[start + b] = (start + b) % numClasses;
+                classes[start + b] = (int) in.classes()[b];
             }
             long t0 = System.nanoTime();
             NDArray y = generator.generate(in.classIds(), in.noise(), in.indices());
@@ -79,7 +79,7 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
     }
 
     /** One batch's inputs: sample i asks for class i mod numClasses and starts from the noise of (seed, i). */
-    private record Inputs(long[] indices, NDArray classIds, NDArray noise) {
+    private record Inputs(long[] indices, long[] classes, NDArray classIds, NDArray noise) {
         static Inputs of(int start, int n, int numClasses, long seed, long[] latentShape, NDManager m) {
             int per = Math.toIntExact(latentShape[0] * latentShape[1] * latentShape[2]);
             long[] ids = new long[n];
@@ -90,7 +90,7 @@ public record GeneratedSet(float[] pixels, int[] classes, float[][] features, fl
                 ids[b] = (start + b) % numClasses;
                 LatentGenerator.startingNoise(seed, start + b, noise, b * per, per);
             }
-            return new Inputs(indices, Tensors.classIds(m, ids),
+            return new Inputs(indices, ids, Tensors.classIds(m, ids),
                     Tensors.float32(m, noise, n, latentShape[0], latentShape[1], latentShape[2]));
         }
     }
