@@ -72,9 +72,9 @@ public final class BenchDistillCommand implements Callable<Integer> {
     }
 
     private static final Map<String, Arm> ARMS = Map.of(
-            "tbcm", new Arm("TBCM (trajectory pairs)", List.of("pairs=trajectory")),
-            "data-scm", new Arm("sCM (data pairs)", List.of("pairs=data")),
-            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)", List.of("pairs=data", "ladd.enabled=true")));
+            "tbcm", new Arm("TBCM (trajectory pairs)", List.of("method=tbcm")),
+            "data-scm", new Arm("sCM (data pairs)", List.of("method=scm")),
+            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)", List.of("method=sana_sprint")));
 
     @Override
     public Integer call() throws Exception {

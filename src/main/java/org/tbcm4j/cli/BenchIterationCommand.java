@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.Method;
 import org.tbcm4j.distill.IterationBreakdown;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.util.Backend;
@@ -48,7 +49,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
         try (NDManager root = Backend.newManager()) {
             r = IterationBreakdown.measure(cfg, data, warmup, iterations, root);
         }
-        System.out.print(table(cfg.pairs() + (cfg.ladd().enabled() ? " + LADD" : ""), r));
+        System.out.print(table(Method.of(cfg.method()).title(), r));
         if (json != null) {
             RunDirectory.writeAtomically(json, Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         }

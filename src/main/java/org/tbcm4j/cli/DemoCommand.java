@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         DemoRunConfig demo = Configs.load(Home.resolve(config), DemoRunConfig.class);
         DistillConfig distill = Configs.load(Home.resolve(quick ? demo.quickDistill() : demo.distill()),
-                DistillConfig.class, sets).withPairs("trajectory");
+                DistillConfig.class, sets).withMethod("tbcm");
         int samples = quick ? demo.quickSamples() : demo.samples();
         RunDirectory runDir = new RunDirectory(out.resolve("distill"));
         Files.createDirectories(out);
@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + distill.training().steps() + " steps of " + distill.pairsPerIteration() + " trajectory pairs)");
             Distillation.Outcome d = Distillation.run(distill, runDir, Path.of("/nonexistent-no-dataset-needed"),
                     runDir.hasCheckpoint(), 0, root);
-            distillation.put("pairs", "trajectory");
+            distillation.put("method", "tbcm");
             distillation.put("steps", d.loop().lastStep());
             distillation.put("pairs_per_step", d.pairsPerIteration());
             distillation.put("wall_seconds", d.seconds());

@@ -12,20 +12,20 @@ import picocli.CommandLine.Option;
 
 /** {@code tbcm distill}: TBCM (image-free) or the data-based sCM baseline. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Distil the teacher into a one-step student with the sCM loss, from trajectory pairs (TBCM, "
-                + "image-free) or data pairs (the data-based baseline).")
+        description = "Distil the teacher into a one-step student with the sCM loss, by TBCM (trajectory pairs, "
+                + "image-free), data-based sCM or Sana-Sprint (data-based sCM plus LADD).")
 public final class DistillCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--pairs", description = "trajectory (TBCM) or data (baseline); default: the config's.")
-    String pairs;
+    @Option(names = "--method", description = "tbcm, scm or sana_sprint; default: the config's.")
+    String method;
 
     @Override
     public Integer call() {
         DistillConfig cfg = options.loadConfig("configs/distill.yaml", DistillConfig.class, DistillConfig::name);
-        if (pairs != null) {
-            cfg = cfg.withPairs(pairs);
+        if (method != null) {
+            cfg = cfg.withMethod(method);
         }
         if (options.steps != null && !options.resume && options.steps != cfg.training().steps()) {
             // a fresh run of another length keeps its schedules in the same part of the run; a resumed run
@@ -39,8 +39,8 @@ public final class DistillCommand implements Callable<Integer> {
         try (NDManager root = Backend.newManager()) {
             Distillation.Outcome out = Distillation.run(cfg, options.runDirectory(cfg.name()), options.data,
                     options.resume, options.stopAfter, root);
-            System.out.printf(Locale.ROOT, "%s pairs: steps %d-%d, %d pairs per step, %.0f s, peak resident memory %.0f MiB "
-                            + "(%d steps skipped)%n", cfg.pairs(), out.loop().firstStep(), out.loop().lastStep(),
+            System.out.printf(Locale.ROOT, "%s: steps %d-%d, %d pairs per step, %.0f s, peak resident memory %.0f MiB "
+                            + "(%d steps skipped)%n", cfg.method(), out.loop().firstStep(), out.loop().lastStep(),
                     out.pairsPerIteration(), out.seconds(), out.peakResidentBytes() / 1048576.0, out.loop().skippedSteps());
             System.out.println(out.loop().finished() ? "student: " + out.model()
                     : "stopped early; continue with --resume.");

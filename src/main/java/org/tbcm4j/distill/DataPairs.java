@@ -4,17 +4,22 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.List;
 import org.tbcm4j.data.BatchOrder;
+import org.tbcm4j.data.Dataset;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.model.Guidance;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.trigflow.TrigFlow;
+import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Rng;
 
 /**
@@ -69,6 +74,21 @@ public final class DataPairs implements PairSource {
             throw new IllegalArgumentException("batches per iteration must be 1 or 2, got " + batchesPerIteration);
         }
         this.batchesPerIteration = batchesPerIteration;
+    }
+
+    /**
+     * The data methods' pairs as a config gives them: the training split of {@code data} through the config's
+     * autoencoder, which must fit the teacher's latents, as must the dataset the teacher was trained on.
+     */
+    static DataPairs of(DistillConfig cfg, DiT teacher, Dataset data, int batchesPerIteration, NDManager root) {
+        DistillConfig.DataPairsConfig d = cfg.dataPairs();
+        Path teacherFile = Home.resolve(cfg.teacher());
+        Path aeFile = Home.resolve(d.autoencoder());
+        Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
+        ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, teacherFile);
+        Provenance.read(teacherFile).requireDataset(data, teacherFile);
+        return new DataPairs(teacher, ae, data.train(), cfg.pairsPerIteration(), d.pMean(), d.pStd(),
+                cfg.guidanceScales(), cfg.seed(), batchesPerIteration);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.tbcm4j.distill;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.OptBoolean;
 import org.tbcm4j.config.MayBeNull;
 import org.tbcm4j.model.GuidanceScales;
@@ -8,11 +9,13 @@ import org.tbcm4j.train.TrainingConfig;
 import org.tbcm4j.util.Json;
 
 /**
- * configs/distill*.yaml: TBCM (or its data-based baseline) on a shipped teacher. Pairs per iteration are
- * derived, never typed: prompts_per_iteration × (route_steps − 1) for both pair sources, so the two
- * arms train on the same number of pairs.
+ * configs/distill*.yaml: a distillation of a shipped teacher by one {@link Method}. Pairs per iteration are
+ * derived, never typed: prompts_per_iteration × (route_steps − 1) for every method, so the methods train
+ * on the same number of pairs.
  *
- * @param pairs "trajectory" (image-free TBCM) or "data" (Sana-Sprint's sCM without LADD)
+ * @param method {@code tbcm} (image-free), {@code scm} (data-based sCM) or {@code sana_sprint} (data-based
+ *     sCM plus LADD); see {@link Method}. Configs from before it existed say {@code pairs} (and
+ *     {@code ladd.enabled}) instead, which are read as the method they name
  * @param promptsPerIteration prompts rolled out per iteration [1 per GPU]
  * @param routeSteps K, points of the reference route [16]
  * @param routeShift the route's shift [2.5]
@@ -26,9 +29,12 @@ import org.tbcm4j.util.Json;
  * @param guidanceScales the scales a prompt (or data pair) draws w from [{4, 4.5, 5} for Sana]
  * @param student the student's own settings
  * @param evaluation how to measure the student along the run (null: no evaluation)
- * @param ladd LADD beside sCM (with data pairs: Sana-Sprint); optional, default off
+ * @param ladd LADD's settings, read by method sana_sprint (null for the other methods)
+ * @param pairs the old spelling of {@code method} ({@code trajectory} or {@code data}); read, never
+ *     written: null once the config is bound
  */
-public record DistillConfig(String name, long seed, String teacher, String pairs, int promptsPerIteration,
+public record DistillConfig(String name, long seed, String teacher,
+        @JacksonInject(value = Json.ABSENT + "method", useInput = OptBoolean.TRUE) String method, int promptsPerIteration,
         int routeSteps, double routeShift,
         @JacksonInject(value = Json.ABSENT + "route", useInput = OptBoolean.TRUE) String route,
         @JacksonInject(value = Json.ABSENT + "rolloutPoints", useInput = OptBoolean.TRUE) String rolloutPoints,
@@ -36,7 +42,10 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         GuidanceScales guidanceScales, StudentSettings student, @MayBeNull FilterConfig filter,
         @MayBeNull DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training,
         @MayBeNull EvaluationConfig evaluation,
-        @JacksonInject(value = Json.ABSENT + "ladd", useInput = OptBoolean.TRUE) LaddConfig ladd) {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(value = Json.ABSENT + "ladd", useInput = OptBoolean.TRUE) LaddConfig ladd,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(value = Json.ABSENT + "pairs", useInput = OptBoolean.TRUE) String pairs) {
 
     /** Bounds that keep a config's sizes honest before anything is allocated. */
     private static final int MAX_ROUTE_STEPS = 1000;
@@ -82,9 +91,10 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
         }
-        if (!"trajectory".equals(pairs) && !"data".equals(pairs)) {
-            throw new IllegalArgumentException("pairs must be trajectory or data, got " + pairs);
-        }
+        method = methodOf(method, pairs, ladd);
+        pairs = null;
+        ladd = ladd == null ? null : ladd.withoutEnabled();
+        Method chosen = Method.of(method);
         if (routeSteps < 2 || routeSteps > MAX_ROUTE_STEPS) {
             throw new IllegalArgumentException("route_steps (K) must be between 2 and " + MAX_ROUTE_STEPS + ", got "
                     + routeSteps);
@@ -129,18 +139,69 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         if (training == null) {
             throw new IllegalArgumentException("training is required");
         }
-        // Off is one value whatever the section says, so a run from before LADD existed and one whose
-        // config lists LADD's settings but leaves it off are the same config (the experiment runner compares them).
-        ladd = ladd == null || !ladd.enabled() ? LaddConfig.off() : ladd;
-        if (ladd.enabled() && !"data".equals(pairs)) {
-            throw new IllegalArgumentException("ladd.enabled needs pairs: data (Sana-Sprint is sCM plus LADD on real "
-                    + "images; LADD on trajectory pairs is not the comparison the paper makes)");
+        // Only Sana-Sprint reads the ladd section; for the other methods it is dropped, so that a config that
+        // lists LADD's settings and one without them are the same config (the experiment runner compares them).
+        if (!(chosen instanceof SanaSprint)) {
+            ladd = null;
+        } else if (ladd == null) {
+            throw new IllegalArgumentException("method sana_sprint needs a ladd section (head_block_ids, adv_lambda, "
+                    + "scm_lambda, loss, t_mean, t_std, largest_timestep_prob, misaligned)");
+        } else {
+            ladd.check();
+        }
+        if (chosen.readsImages() && dataPairs == null) {
+            throw new IllegalArgumentException("method " + method + " reads real images: it needs a data_pairs section "
+                    + "(p_mean, p_std, autoencoder)");
         }
         if (training.batchSize() != null) {
             throw new IllegalArgumentException("training.batch_size is not set for a distillation: the pairs per "
                     + "iteration are derived, prompts_per_iteration × (route_steps − 1) = "
                     + (long) promptsPerIteration * (routeSteps - 1) + "; remove the key");
         }
+    }
+
+    /**
+     * The method a config names: {@code method}, or in a config from before that key, {@code pairs}
+     * (trajectory → tbcm, data → scm) with {@code ladd.enabled: true} making data sana_sprint. Both
+     * spellings at once must agree.
+     */
+    private static String methodOf(String method, String pairs, LaddConfig ladd) {
+        Boolean laddOn = ladd == null ? null : ladd.enabled();
+        if (pairs == null && laddOn == null) {
+            if (method == null) {
+                throw new IllegalArgumentException("method is required: one of " + String.join(", ", Method.KEYS));
+            }
+            return method;
+        }
+        String old = "pairs and ladd.enabled are the old spelling of method (pairs: trajectory is method: tbcm, pairs: "
+                + "data is scm, and with ladd.enabled: true sana_sprint)";
+        String implied;
+        if ("trajectory".equals(pairs)) {
+            if (Boolean.TRUE.equals(laddOn)) {
+                throw new IllegalArgumentException("ladd.enabled: true with pairs: trajectory names no method (LADD needs "
+                        + "real images: Sana-Sprint is sCM plus LADD on data pairs); write method: sana_sprint or tbcm "
+                        + "instead of both keys");
+            }
+            implied = Tbcm.KEY;
+        } else if ("data".equals(pairs)) {
+            implied = Boolean.TRUE.equals(laddOn) ? SanaSprint.KEY : DataScm.KEY;
+        } else if (pairs == null) {
+            // ladd.enabled alone: true means Sana-Sprint, false any other method
+            implied = laddOn ? SanaSprint.KEY : SanaSprint.KEY.equals(method) ? DataScm.KEY : method;
+        } else {
+            throw new IllegalArgumentException("pairs must be trajectory or data, got " + pairs + "; " + old
+                    + ": write method instead");
+        }
+        if (method != null && !method.equals(implied)) {
+            String given = (pairs == null ? "" : "pairs: " + pairs) + (pairs != null && laddOn != null ? " and " : "")
+                    + (laddOn == null ? "" : "ladd.enabled: " + laddOn);
+            throw new IllegalArgumentException("method: " + method + " disagrees with " + given + "; " + old
+                    + ": keep only method");
+        }
+        if (implied == null) {
+            throw new IllegalArgumentException("method is required: one of " + String.join(", ", Method.KEYS));
+        }
+        return implied;
     }
 
     /** Pairs per iteration, for either source: prompts × (K − 1), or prompts with one point per rollout. */
@@ -153,10 +214,11 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         return "one".equals(rolloutPoints) ? 1 : routeSteps - 1;
     }
 
-    /** The same config with another pair source (the command line's --pairs). */
-    public DistillConfig withPairs(String newPairs) {
-        return new DistillConfig(name, seed, teacher, newPairs, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation, ladd);
+    /** The same config with another method (the command line's --method). */
+    public DistillConfig withMethod(String newMethod) {
+        return new DistillConfig(name, seed, teacher, newMethod, promptsPerIteration, routeSteps, routeShift, route,
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation, ladd,
+                null);
     }
 
     /**
@@ -170,14 +232,14 @@ public record DistillConfig(String name, long seed, String teacher, String pairs
         LossSettings l = new LossSettings(Math.round(loss.tangentWarmup() * f), loss.calmDown(),
                 Math.round(loss.calmDownStart() * f), Math.round(loss.calmDownSteps() * f), loss.finalR(),
                 loss.normConstant());
-        return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, l, t, evaluation, ladd);
+        return new DistillConfig(name, seed, teacher, method, promptsPerIteration, routeSteps, routeShift, route,
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, l, t, evaluation, ladd, null);
     }
 
     /** The same config with another schedule. */
     public DistillConfig withTraining(TrainingConfig newTraining) {
-        return new DistillConfig(name, seed, teacher, pairs, promptsPerIteration, routeSteps, routeShift, route,
+        return new DistillConfig(name, seed, teacher, method, promptsPerIteration, routeSteps, routeShift, route,
                 rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation,
-                ladd);
+                ladd, null);
     }
 }

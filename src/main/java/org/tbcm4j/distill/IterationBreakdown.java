@@ -2,9 +2,8 @@ package org.tbcm4j.distill;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,17 +18,18 @@ import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.util.ProcessMemory;
-import org.tbcm4j.util.Rng;
 
 /**
  * Where one distillation iteration's time and memory go, component by component, for any arm: the pairs
  * (TBCM's teacher rollout, or the data arms' real batch, encoder and teacher velocity), the student's JVP
- * pass (F with its graph and the JVP J without one: the sCM loss), its backward, the optimizer step, and with LADD the generator's
- * adversarial pass (through the frozen teacher and the heads, and back) and the discriminator's update.
- * Each component is timed on its own, so the sum slightly exceeds a training iteration (two backward
- * passes instead of one with LADD). Beside them, reference rows (not in the total) time one teacher
- * forward on the iteration's batch, the unit in which docs/results/sana-sprint-cost.md extrapolates to
- * other scales, and with LADD the teacher's features for the discriminator's three batches.
+ * pass (F with its graph and the JVP J without one: the sCM loss), its backward, the optimizer step, and for
+ * a method with a network of its own ({@link Auxiliary}) its term in the student's loss and its own update
+ * (with LADD: the generator's adversarial pass through the frozen teacher and the heads, and the
+ * discriminator's update). Each component is timed on its own, so the sum slightly exceeds a training
+ * iteration (two backward passes instead of one with LADD). Beside them, reference rows (not in the total)
+ * time one teacher forward on the iteration's batch, the unit in which docs/results/sana-sprint-cost.md
+ * extrapolates to other scales, and the auxiliary's own reference work (with LADD the teacher's features
+ * for the discriminator's three batches).
  */
 public final class IterationBreakdown {
     /** Components in iteration order; "of which" rows are parts of the row above, and neither they nor
@@ -38,11 +38,8 @@ public final class IterationBreakdown {
     public static final String REAL_AND_ENCODER = "of which real batch and encoder";
     public static final String STUDENT_PASS = "student pass: F recorded, JVP J without graph (sCM loss)";
     public static final String STUDENT_BACKWARD = "student backward (sCM loss)";
-    public static final String LADD_GENERATOR = "LADD generator: student one step, teacher + heads, backward";
     public static final String OPTIMIZER = "student optimizer step";
-    public static final String LADD_DISCRIMINATOR = "LADD discriminator update (its real batch, fakes, teacher + heads, step)";
     public static final String TEACHER_FORWARD = "reference: one teacher forward on the batch (no grad)";
-    public static final String TEACHER_FEATURES = "reference: teacher to the last hooked block, fakes + misaligned + reals (no grad)";
 
     /** What a row is: a component of the iteration, a part of the component above it, or a reference. */
     public enum Role { COMPONENT, PART, REFERENCE }
@@ -70,9 +67,9 @@ public final class IterationBreakdown {
         }
         Distillation.Parts parts = Distillation.build(cfg, dataDir, root);
         Student student = parts.student();
-        DistillTask.Ladd ladd = parts.ladd();
+        Auxiliary auxiliary = parts.auxiliary();
         AdamW optimizer = new AdamW(student, cfg.training().optimizer(), root);
-        AdamW heads = ladd == null ? null : new AdamW(ladd.discriminator(), ladd.optimizer(), root);
+        AdamW own = auxiliary == null ? null : new AdamW(auxiliary.model(), auxiliary.optimizer(), root);
         Map<String, double[]> ms = new LinkedHashMap<>();
         Map<String, Long> rise = new LinkedHashMap<>();
         Map<String, Role> roles = new LinkedHashMap<>();
@@ -89,12 +86,8 @@ public final class IterationBreakdown {
                 }
                 timer.time(TEACHER_FORWARD, Role.REFERENCE, () -> NoGrad.call(() -> parts.teacher().forward(
                         Dual.of(pairs.xt()), Dual.of(pairs.t()), pairs.classes()).value()));
-                if (ladd != null) {
-                    NDArray three = NDArrays.concat(new NDList(pairs.xt(), pairs.xt(), pairs.xt()), 0);
-                    NDArray threeT = NDArrays.concat(new NDList(pairs.t(), pairs.t(), pairs.t()), 0);
-                    NDArray threeC = NDArrays.concat(new NDList(pairs.classes(), pairs.classes(), pairs.classes()), 0);
-                    timer.time(TEACHER_FEATURES, Role.REFERENCE, () -> NoGrad.call(() -> parts.teacher().blockTokens(
-                            Dual.of(three), Dual.of(threeT), threeC, ladd.discriminator().headBlockIds())));
+                if (auxiliary != null) {
+                    auxiliary.referenceWork(pairs).forEach((name, work) -> timer.time(name, Role.REFERENCE, work));
                 }
                 double r = parts.loss().r(step);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -105,18 +98,17 @@ public final class IterationBreakdown {
                         return null;
                     });
                 }
-                if (ladd != null) {
-                    timer.time(LADD_GENERATOR, Role.COMPONENT, () -> backward(() -> ladd.loss().generator(student, pairs.x0(),
-                            pairs.classes(), pairs.guidance(), Rng.of(ladd.seed(), "ladd-generator", step)).loss()));
+                if (auxiliary != null) {
+                    // the term alone: the student's loss given a zero sCM loss
+                    timer.time(auxiliary.studentTermName(), Role.COMPONENT, () -> backward(() -> auxiliary.studentLoss(step,
+                            student, pairs, m.zeros(new Shape()), new LinkedHashMap<>())));
                 }
                 timer.time(OPTIMIZER, Role.COMPONENT, optimizer::step);
-                if (ladd != null) {
-                    timer.time(LADD_DISCRIMINATOR, Role.COMPONENT, () -> {
-                        heads.clearGradients();
-                        DataPairs.Clean batch = ladd.data().clean(step, 1, m);
-                        backward(() -> ladd.loss().discriminator(student, batch.x0(), batch.classes(), batch.guidance(),
-                                Rng.of(ladd.seed(), "ladd-discriminator", step)).loss());
-                        return heads.step();
+                if (auxiliary != null) {
+                    timer.time(auxiliary.updateName(), Role.COMPONENT, () -> {
+                        own.clearGradients();
+                        backward(() -> auxiliary.loss(step, m).loss());
+                        return own.step();
                     });
                 }
             }
@@ -138,8 +130,8 @@ public final class IterationBreakdown {
         if (parts.average() != null) {
             state.put("student EMA", 4 * parts.average().parameterCount());
         }
-        if (ladd != null) {
-            state.put("discriminator heads, gradients, AdamW moments", 16 * ladd.discriminator().parameterCount());
+        if (auxiliary != null) {
+            state.putAll(auxiliary.stateBytes());
         }
         return new Result(components, total, state, residentAfterSetup, ProcessMemory.peakResidentBytes(),
                 parts.source().pairsPerIteration());

@@ -58,9 +58,9 @@ public final class Experiment {
             long seed = plan.seeds().get(0);
             DistillConfig c = plan.config(arm, seed, List.of());
             long done = plan.seeds().stream().filter(s -> Files.exists(layout.result(arm.name(), s))).count();
-            System.out.printf(Locale.ROOT, "%s: %s %s%s → %s pairs: %d per iteration, %d iterations; %d/%d seeds done%n",
+            System.out.printf(Locale.ROOT, "%s: %s %s%s → %s: %d pairs per iteration, %d iterations; %d/%d seeds done%n",
                     arm.name(), plan.configFile(arm), plan.armOverrides(arm),
-                    arm.matchTimeOf() == null ? "" : ", time matched to " + arm.matchTimeOf(), c.pairs(),
+                    arm.matchTimeOf() == null ? "" : ", time matched to " + arm.matchTimeOf(), c.method(),
                     c.pairsPerIteration(), c.training().steps(), done, plan.seeds().size());
         }
     }

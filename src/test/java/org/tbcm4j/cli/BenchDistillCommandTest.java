@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.distill.IterationBreakdown;
+import org.tbcm4j.distill.SanaSprint;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Json;
@@ -67,9 +68,9 @@ class BenchDistillCommandTest extends WithManager {
             }
             assertEquals(sum, b.get("total_ms").asDouble(), 1e-9, arm);
             boolean ladd = arm.equals("sana-sprint");
-            assertEquals(ladd, names.contains(IterationBreakdown.LADD_GENERATOR), arm + " " + names);
-            assertEquals(ladd, names.contains(IterationBreakdown.LADD_DISCRIMINATOR), arm + " " + names);
-            assertEquals(ladd, names.contains(IterationBreakdown.TEACHER_FEATURES), arm + " " + names);
+            assertEquals(ladd, names.contains(SanaSprint.GENERATOR_ROW), arm + " " + names);
+            assertEquals(ladd, names.contains(SanaSprint.DISCRIMINATOR_ROW), arm + " " + names);
+            assertEquals(ladd, names.contains(SanaSprint.TEACHER_FEATURES_ROW), arm + " " + names);
             assertEquals(!arm.equals("tbcm"), names.contains(IterationBreakdown.REAL_AND_ENCODER), arm + " " + names);
             assertTrue(names.containsAll(java.util.List.of(IterationBreakdown.PAIRS, IterationBreakdown.STUDENT_PASS,
                     IterationBreakdown.STUDENT_BACKWARD, IterationBreakdown.OPTIMIZER, IterationBreakdown.TEACHER_FORWARD)),
@@ -81,13 +82,13 @@ class BenchDistillCommandTest extends WithManager {
                     > 4 * b.get("state_bytes").get("teacher weights (frozen)").asLong(), arm);
         }
         String md = Files.readString(out.resolve("bench-distill.md"));
-        assertTrue(md.contains(IterationBreakdown.LADD_DISCRIMINATOR), md);
+        assertTrue(md.contains(SanaSprint.DISCRIMINATOR_ROW), md);
         assertTrue(md.contains("| ms_per_iteration |") && md.contains("Sana-Sprint (data pairs + LADD)"), md);
     }
 
     /** A 3-iteration distillation of the tiny teacher, as bench distill and bench shared-cpu take it. */
     private void writeDistillConfig(Path teacher, Path blank, Path ae) throws java.io.IOException {
-        Files.writeString(tmp.resolve("distill.yaml"), "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
+        Files.writeString(tmp.resolve("distill.yaml"), "name: b\nseed: 5\nteacher: " + teacher + "\nmethod: tbcm\n"
                 + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
                 + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: " + blank + "\n"
                 + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n  tangent_warmup: 2\n"
@@ -95,7 +96,7 @@ class BenchDistillCommandTest extends WithManager {
                 + "training:\n  steps: 3\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
                 + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
                 + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n"
-                + "ladd:\n  enabled: false\n  head_block_ids: [0]\n  adv_lambda: 0.5\n  scm_lambda: 1.0\n  loss: hinge\n"
+                + "ladd:\n  head_block_ids: [0]\n  adv_lambda: 0.5\n  scm_lambda: 1.0\n  loss: hinge\n"
                 + "  t_mean: -0.6\n  t_std: 1.0\n  largest_timestep_prob: 0.5\n  misaligned: true\n");
     }
 

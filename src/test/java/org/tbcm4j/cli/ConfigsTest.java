@@ -46,10 +46,9 @@ class ConfigsTest {
         assertEquals(org.tbcm4j.util.Json.JSON.valueToTree(b), org.tbcm4j.util.Json.JSON.valueToTree(a));
         // switched on, the section's values are the config's
         Path on = tmp.resolve("sana-sprint.yaml");
-        Files.writeString(on, with.replaceFirst("(?m)^pairs: trajectory", "pairs: data")
-                .replaceFirst("(?m)^  enabled: false( .*)?$", "  enabled: true"));
+        Files.writeString(on, with.replaceFirst("(?m)^method: tbcm", "method: sana_sprint"));
         DistillConfig c = Configs.load(on, DistillConfig.class);
-        assertTrue(c.ladd().enabled());
+        assertEquals("sana_sprint", c.method());
         assertEquals(java.util.List.of(0, 2, 3, 4), java.util.Arrays.stream(c.ladd().headBlockIds()).boxed().toList());
         assertEquals(0.5, c.ladd().advLambda());
     }

@@ -35,7 +35,7 @@ class DistillCommandTest extends WithManager {
     }
 
     private Path config(String overrides) throws IOException {
-        String yaml = "name: d\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\nprompts_per_iteration: 2\n"
+        String yaml = "name: d\nseed: 5\nteacher: " + teacher + "\nmethod: tbcm\nprompts_per_iteration: 2\n"
                 + "route_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5, 2.0]\nstudent:\n  guidance_input_scale: 0.1\n"
                 + "filter:\n  enabled: true\n  threshold: 1.0\n  reference: " + blank + "\n"
                 + "data_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\n"
@@ -85,9 +85,12 @@ class DistillCommandTest extends WithManager {
     void theDataBaselineTrainsOnRealImages() throws IOException {
         Path data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
         CliHarness.Result r = CliHarness.run("distill", "--config", config("").toString(), "--runs",
-                tmp.resolve("runs").toString(), "--data", data.toString(), "--pairs", "data", "--name", "baseline");
+                tmp.resolve("runs").toString(), "--data", data.toString(), "--method", "scm", "--name", "baseline");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("data pairs"), r.out());
+        assertTrue(r.out().contains("sCM (data pairs): 6 pairs per iteration"), r.out());
+        // the method's own default over the config's calm_down: true is said, not applied silently
+        assertTrue(r.out().contains("method scm keeps r at 1 after its warm-up (Sana-Sprint's sCM has no calm-down): "
+                + "loss.calm_down: true is not used"), r.out());
         assertEquals("student", ModelFile.kindOf(tmp.resolve("runs/baseline/model.safetensors")));
     }
 
@@ -146,7 +149,7 @@ class DistillCommandTest extends WithManager {
         CliHarness.Result r = CliHarness.run("distill", "--config", config("").toString(), "--runs", runs, "--name",
                 "set", "--set", "training.steps=3", "--set", "loss.final_r=0.5", "--set", "route_steps=3");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("trajectory pairs: 4 per iteration (2 prompts × 2 route points), 3 iterations"),
+        assertTrue(r.out().contains("TBCM (trajectory pairs, image-free): 4 pairs per iteration (2 prompts × 2 route points), 3 iterations"),
                 r.out());
         org.tbcm4j.distill.DistillConfig saved = org.tbcm4j.config.Configs.load(tmp.resolve("runs/set/config.yaml"),
                 org.tbcm4j.distill.DistillConfig.class);

@@ -21,6 +21,7 @@ import org.tbcm4j.distill.DataPairs;
 import org.tbcm4j.distill.DistillTask;
 import org.tbcm4j.distill.LaddConfig;
 import org.tbcm4j.distill.LossSettings;
+import org.tbcm4j.distill.SanaSprint;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.Discriminator;
 import org.tbcm4j.model.GuidanceScales;
@@ -61,8 +62,8 @@ class LaddTrainingTest extends WithManager {
         discriminator.initialize(m, DataType.FLOAT32, 1);
         Map<String, float[]> headsBefore = snapshot(discriminator.parameters());
         Map<String, float[]> studentBefore = snapshot(student.parameters());
-        DistillTask.Ladd ladd = new DistillTask.Ladd(new AdversarialLoss(teacher, discriminator, config, 0.2, 1.6),
-                discriminator, OptimizerConfig.defaults(1e-3), pairs, config, 1);
+        SanaSprint.Ladd ladd = new SanaSprint.Ladd(student, teacher, new AdversarialLoss(teacher, discriminator, config,
+                0.2, 1.6), discriminator, OptimizerConfig.defaults(1e-3), pairs, config, 1);
         DistillTask task = new DistillTask(student, pairs, new LossSettings(2, false, 0, 0, 1.0, 0.1), List.of(), null, ladd);
         TrainingConfig training = new TrainingConfig(3L, null, 1e-3, 0, false, 0.0, 1.0, 0.0, 10, 1, 0, 0, null, null);
         new TrainLoop(new RunDirectory(tmp.resolve("run")), ModelFiles.STUDENT, student.config(), training, 1)
@@ -120,11 +121,14 @@ class LaddTrainingTest extends WithManager {
         assertTrue(a.keySet().stream().anyMatch(k -> k.startsWith("adversary.heads.0.residual.u")), a.keySet().toString());
         assertTrue(a.keySet().stream().anyMatch(k -> k.startsWith("adversary_optim.")), a.keySet().toString());
         a.forEach((k, v) -> assertArrayEquals(v.toFloatArray(), b.get(k).toFloatArray(), k));
-        // LADD needs real images: on trajectory pairs it is refused in one line
-        CliHarness.Result refused = CliHarness.run("distill", "--config", config.toString(), "--runs", runs, "--pairs",
-                "trajectory", "--name", "x");
+        // the config says pairs: data with ladd.enabled (the old spelling of method: sana_sprint); a method
+        // that disagrees with it is refused in one line that says what to write
+        CliHarness.Result refused = CliHarness.run("distill", "--config", config.toString(), "--runs", runs, "--set",
+                "method=tbcm", "--name", "x");
         assertEquals(1, refused.exitCode());
-        assertTrue(refused.err().strip().startsWith("tbcm: error:") && refused.err().contains("ladd.enabled needs pairs: data"),
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().strip().startsWith("tbcm: error:") && refused.err().contains(
+                "method: tbcm disagrees with pairs: data and ladd.enabled: true") && refused.err().contains("keep only method"),
                 refused.err());
         String[][] badSettings = {
             {"ladd.loss=wasserstein", "ladd.loss must be hinge or cross_entropy"},
