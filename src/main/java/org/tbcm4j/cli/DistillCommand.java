@@ -23,6 +23,7 @@ public final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.takeSteps();
         DistillConfig cfg = options.loadConfig("configs/distill.yaml", DistillConfig.class, DistillConfig::name);
         if (method != null) {
             cfg = cfg.withMethod(method);

@@ -45,6 +45,39 @@ public final class TrainOptions {
             description = "Stop after this step, with a checkpoint saved, as an interruption would (0: run to the end).")
     long stopAfter;
 
+    /**
+     * The run length asked for, by --steps or by --set training.steps=N (which then leaves --set, so that
+     * both spellings mean the same: the length of a fresh distillation rescales its schedules with it).
+     */
+    Long takeSteps() {
+        Long fromSet = null;
+        for (java.util.Iterator<String> it = sets.iterator(); it.hasNext(); ) {
+            String s = it.next();
+            int eq = s.indexOf('=');
+            if (eq > 0 && s.substring(0, eq).strip().equals("training.steps")) {
+                String value = s.substring(eq + 1).strip();
+                try {
+                    fromSet = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--set " + s + ": expected a whole number (long), got '" + value
+                            + "'");
+                }
+                it.remove();
+            }
+        }
+        if (fromSet != null && steps != null && !fromSet.equals(steps)) {
+            throw new IllegalArgumentException("--steps " + steps + " and --set training.steps=" + fromSet
+                    + " disagree; give one");
+        }
+        if (fromSet != null) {
+            steps = fromSet;
+        }
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("training.steps must be positive, got " + steps);
+        }
+        return steps;
+    }
+
     /** The dataset --data names (default: Fashion-MNIST), opened and checked. */
     Dataset dataset() {
         return Datasets.open(data);

@@ -228,7 +228,8 @@ public record DistillConfig(String name, long seed, String teacher,
      */
     public DistillConfig rescaledTo(long steps) {
         double f = (double) steps / training.steps();
-        TrainingConfig t = training.withSchedule(steps, (int) Math.round(training.warmupSteps() * f));
+        // the learning-rate warm-up must end before the last step (the cosine runs from its end)
+        TrainingConfig t = training.withSchedule(steps, (int) Math.min(Math.round(training.warmupSteps() * f), steps - 1));
         LossSettings l = new LossSettings(Math.round(loss.tangentWarmup() * f), loss.calmDown(),
                 Math.round(loss.calmDownStart() * f), Math.round(loss.calmDownSteps() * f), loss.finalR(),
                 loss.normConstant());

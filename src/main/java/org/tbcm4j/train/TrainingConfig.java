@@ -54,6 +54,9 @@ public record TrainingConfig(long steps,
         check(logEvery > 0, "training.log_every must be positive, got " + logEvery);
         check(evalEvery >= 0, "training.eval_every must be 0 or positive, got " + evalEvery);
         check(snapshotEvery >= 0, "training.snapshot_every must be 0 or positive, got " + snapshotEvery);
+        // the cosine decays from the end of the warm-up to the last step, so the warm-up must end first
+        check(!cosineDecay || warmupSteps < steps, "training.warmup_steps (" + warmupSteps + ") must be below "
+                + "training.steps (" + steps + ") when training.cosine_decay is on");
         optimizer(lr, warmupSteps, weightDecay, clipNorm, cosineDecay ? steps : 0);
     }
 

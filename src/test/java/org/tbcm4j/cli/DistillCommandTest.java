@@ -144,6 +144,34 @@ class DistillCommandTest extends WithManager {
     }
 
     @Test
+    void setTrainingStepsAndStepsAreOneRescaledRun() throws IOException {
+        String runs = tmp.resolve("runs").toString();
+        Path cfg = config("cosine_decay: true;warmup_steps: 3");
+        CliHarness.Result bySet = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "a",
+                "--set", "training.steps=2");
+        CliHarness.Result byOption = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "b",
+                "--steps", "2");
+        for (CliHarness.Result r : List.of(bySet, byOption)) {
+            assertEquals(0, r.exitCode(), r.err());
+            // 3 of 4 warm-up steps would be 2 of 2: the warm-up must end before the cosine's last step
+            assertTrue(r.out().contains("schedules rescaled to 2 iterations: lr warm-up 1, r warm-up 1, calm-down from 2 "
+                    + "over 1"), r.out());
+        }
+        assertEquals(Files.readString(tmp.resolve("runs/a/config.yaml")), Files.readString(tmp.resolve("runs/b/config.yaml")));
+        CliHarness.Result both = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "c",
+                "--steps", "3", "--set", "training.steps=2");
+        assertEquals(1, both.exitCode());
+        assertTrue(both.err().contains("--steps 3 and --set training.steps=2 disagree"), both.err());
+        // a literal schedule that cannot run names only keys the user writes
+        CliHarness.Result literal = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "d",
+                "--set", "training.warmup_steps=4");
+        assertEquals(1, literal.exitCode());
+        assertEquals(1, literal.err().strip().lines().count(), literal.err());
+        assertTrue(literal.err().contains("training.warmup_steps (4) must be below training.steps (4) when "
+                + "training.cosine_decay is on") && !literal.err().contains("decay_steps"), literal.err());
+    }
+
+    @Test
     void setOverridesNestedKeysAndTheSavedConfigRecordsThem() throws IOException {
         String runs = tmp.resolve("runs").toString();
         CliHarness.Result r = CliHarness.run("distill", "--config", config("").toString(), "--runs", runs, "--name",
