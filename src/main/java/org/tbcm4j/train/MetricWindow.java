@@ -8,13 +8,17 @@ import java.util.Map;
 /**
  * The rows of metrics.csv: per-step metrics averaged over the steps since the last row (the learning
  * rate is the latest, not an average), the run's skipped steps, throughput over the window in the
- * task's unit, elapsed time, and the evaluation's figures on the steps that have them.
+ * task's unit, elapsed time, and the evaluation's figures on the steps that have them. A resumed run's
+ * elapsed time goes on from the last row it keeps, so that the last row's elapsed_s is the training time of
+ * the whole run over all its invocations (the steps redone after an interruption count once, as the
+ * checkpointed work they replace was counted up to its row).
  */
 final class MetricWindow {
     private final MetricsCsv csv;
     private final String throughputColumn;
     private final int examplesPerStep;
     private final long began = System.nanoTime();
+    private final double earlierSeconds;
     private final Map<String, Double> sums = new LinkedHashMap<>();
     private int steps;
     private double seconds;
@@ -27,7 +31,7 @@ final class MetricWindow {
         columns.addAll(List.of("grad_norm", "lr", "skipped_steps", throughputColumn, "elapsed_s"));
         columns.addAll(task.evaluationNames());
         this.csv = new MetricsCsv(dir.metrics(), columns);
-        csv.open(resumedStep);
+        this.earlierSeconds = csv.open(resumedStep).getOrDefault("elapsed_s", 0.0);
     }
 
     /** Adds one step's metrics, its optimiser figures and its duration. */
@@ -55,6 +59,6 @@ final class MetricWindow {
     }
 
     double elapsedSeconds() {
-        return (System.nanoTime() - began) / 1e9;
+        return earlierSeconds + (System.nanoTime() - began) / 1e9;
     }
 }

@@ -27,8 +27,9 @@ public final class MetricsCsv {
     /**
      * Starts a fresh file, or keeps the complete rows up to {@code resumedStep} of an existing one: a row cut
      * short by a crash or a full disk (no newline, or too few fields) is dropped, as are rows past the step.
+     * Returns the last kept row's values by column (empty for a fresh file), for what a resumed run carries on.
      */
-    public void open(long resumedStep) {
+    public Map<String, Double> open(long resumedStep) {
         try {
             List<String> kept = new ArrayList<>();
             kept.add(String.join(",", columns));
@@ -45,8 +46,26 @@ public final class MetricsCsv {
                 }
             }
             RunDirectory.writeAtomically(file, String.join("\n", kept) + "\n");
+            Map<String, Double> last = new java.util.LinkedHashMap<>();
+            if (kept.size() > 1) {
+                String[] fields = kept.get(kept.size() - 1).split(",", -1);
+                for (int i = 0; i < columns.size(); i++) {
+                    if (!fields[i].isEmpty()) {
+                        last.put(columns.get(i), parse(fields[i]));
+                    }
+                }
+            }
+            return last;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " to resume", e);
+        }
+    }
+
+    private static double parse(String field) {
+        try {
+            return Double.parseDouble(field);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
     }
 
