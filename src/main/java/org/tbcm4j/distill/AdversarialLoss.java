@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.Discriminator;
@@ -28,7 +27,9 @@ import org.tbcm4j.util.Rng;
  * D(·) is the logit map of {@link Discriminator} (every head and token one logit; the means run
  * over all of them). In G the gradient reaches the student through the frozen teacher and the heads; in D
  * x̂₀ is made without gradient and only the heads learn. With misaligned pairs the discriminator's fakes
- * also hold real latents rolled by one sample under the unrolled classes (real image i−1, class i).
+ * also hold the real latents under a class other than their own, drawn uniformly from the other C − 1.
+ * (The official code rolls the batch by one sample under the unrolled classes, which with 10 classes leaves
+ * about a tenth of those "fakes" correctly conditioned reals; with one class there is nothing to misalign.)
  */
 public final class AdversarialLoss {
     private final DiT teacher;
@@ -63,16 +64,28 @@ public final class AdversarialLoss {
     public DiscriminatorSide discriminator(Student student, NDArray x0, NDArray classes, NDArray w, Rng rng) {
         View fake = view(NoGrad.call(() -> oneStep(student, x0, classes, w, rng)), rng);
         NDArray fakeClasses = classes;
-        if (config.misaligned()) {
-            View rolled = view(NDArrays.concat(new NDList(x0.get(new NDIndex("-1:")), x0.get(new NDIndex(":-1"))), 0), rng);
-            fake = new View(NDArrays.concat(new NDList(fake.x(), rolled.x()), 0),
-                    NDArrays.concat(new NDList(fake.t(), rolled.t()), 0));
-            fakeClasses = NDArrays.concat(new NDList(classes, classes), 0);
+        int numClasses = teacher.config().numClasses();
+        if (config.misaligned() && numClasses > 1) {
+            View misaligned = view(x0, rng);
+            NDArray other = Tensors.classIds(x0.getManager(), otherClasses(classes.toLongArray(), numClasses, rng));
+            fake = new View(NDArrays.concat(new NDList(fake.x(), misaligned.x()), 0),
+                    NDArrays.concat(new NDList(fake.t(), misaligned.t()), 0));
+            fakeClasses = NDArrays.concat(new NDList(classes, other), 0);
         }
         View real = view(x0, rng);
         NDArray fakeLogits = discriminator.logits(teacher, fake.x(), fake.t(), fakeClasses, true);
         NDArray realLogits = discriminator.logits(teacher, real.x(), real.t(), classes, true);
         return new DiscriminatorSide(discriminatorLoss(realLogits, fakeLogits, config.loss()), realLogits, fakeLogits, size(fake.x()) + size(x0));
+    }
+
+    /** For each label, a class drawn uniformly from the other {@code numClasses − 1}. */
+    static long[] otherClasses(long[] labels, int numClasses, Rng rng) {
+        long[] out = new long[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            long shift = 1 + Math.min(numClasses - 2, (long) Math.floor(rng.uniform(0, 1) * (numClasses - 1)));
+            out[i] = (labels[i] + shift) % numClasses;
+        }
+        return out;
     }
 
     /** The generator's loss from the logits of its fakes: −mean D (hinge) or mean softplus(−D) (cross-entropy). */

@@ -49,4 +49,25 @@ class AdversarialLossTest extends WithManager {
             assertEquals(expected, got[i], 1e-15 + 1e-14 * Math.abs(expected), "softplus(" + xs[i] + ")");
         }
     }
+
+    @Test
+    void aMisalignedClassIsNeverTheLabelAndUniformOverTheOthers() {
+        int n = 9000;
+        long[] labels = new long[n];
+        java.util.Arrays.fill(labels, 3);
+        long[] other = AdversarialLoss.otherClasses(labels, 10, org.tbcm4j.util.Rng.of(1, "misaligned", 1));
+        int[] counts = new int[10];
+        for (long c : other) {
+            counts[(int) c]++;
+        }
+        assertEquals(0, counts[3], "a misaligned fake conditioned on its own class is a real");
+        for (int c = 0; c < 10; c++) {
+            if (c != 3) {
+                // 1000 expected per class; sd ≈ 30
+                org.junit.jupiter.api.Assertions.assertTrue(Math.abs(counts[c] - 1000) < 150, c + ": " + counts[c]);
+            }
+        }
+        long[] two = AdversarialLoss.otherClasses(new long[] {0, 1, 0, 1}, 2, org.tbcm4j.util.Rng.of(2, "m", 1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 0, 1, 0}, two);
+    }
 }
