@@ -113,6 +113,10 @@ public final class RunExecution {
         t.put("pairs_per_second", iterations * config.pairsPerIteration() / seconds);
         t.put("peak_rss_mib", summary.path("peak_resident_bytes").asDouble(Double.NaN) / 1048576.0);
         t.put("teacher_evaluations", Math.round(perPair * config.pairsPerIteration() * iterations));
+        // whether the run had the machine to itself: about `cores` when alone, more beside other work
+        t.put("cores", Runtime.getRuntime().availableProcessors());
+        t.put("mean_load_1m", metrics.column("load_1m").stream().mapToDouble(p -> p[1]).filter(Double::isFinite)
+                .average().orElse(Double.NaN));
         return t;
     }
 

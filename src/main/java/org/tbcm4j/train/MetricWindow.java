@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tbcm4j.util.MachineLoad;
 
 /**
  * The rows of metrics.csv: per-step metrics averaged over the steps since the last row (the learning
  * rate is the latest, not an average), the run's skipped steps, throughput over the window in the
- * task's unit, elapsed time, and the evaluation's figures on the steps that have them. A resumed run's
+ * task's unit, elapsed time, the machine's 1-minute load average (whether the run had the machine to itself)
+ * and the evaluation's figures on the steps that have them. A resumed run's
  * elapsed time goes on from the last row it keeps, so that the last row's elapsed_s is the training time of
  * the whole run over all its invocations (the steps redone after an interruption count once, as the
  * checkpointed work they replace was counted up to its row).
@@ -28,7 +30,7 @@ final class MetricWindow {
         this.examplesPerStep = task.examplesPerStep();
         List<String> columns = new ArrayList<>(List.of("step"));
         columns.addAll(task.metricNames());
-        columns.addAll(List.of("grad_norm", "lr", "skipped_steps", throughputColumn, "elapsed_s"));
+        columns.addAll(List.of("grad_norm", "lr", "skipped_steps", throughputColumn, "elapsed_s", "load_1m"));
         columns.addAll(task.evaluationNames());
         this.csv = new MetricsCsv(dir.metrics(), columns);
         this.earlierSeconds = csv.open(resumedStep).getOrDefault("elapsed_s", 0.0);
@@ -51,6 +53,7 @@ final class MetricWindow {
         row.put("skipped_steps", (double) skippedSteps);
         row.put(throughputColumn, (double) examplesPerStep * steps / seconds);
         row.put("elapsed_s", elapsedSeconds());
+        row.put("load_1m", MachineLoad.oneMinute());
         row.putAll(evaluation);
         csv.append(row);
         sums.clear();

@@ -43,8 +43,8 @@ class MetricWindowTest {
         RunDirectory dir = new RunDirectory(tmp.resolve("run"));
         Files.createDirectories(dir.root());
         // the first invocation wrote rows at steps 1 and 2 (1000 s in by step 2) and was cut after step 3
-        Files.writeString(dir.metrics(), "step,loss,grad_norm,lr,skipped_steps,examples_per_s,elapsed_s\n"
-                + "1,0.5,1,0.1,0,4,500\n2,0.5,1,0.1,0,4,1000\n3,0.5,1,0.1,0,4,1500\n");
+        Files.writeString(dir.metrics(), "step,loss,grad_norm,lr,skipped_steps,examples_per_s,elapsed_s,load_1m\n"
+                + "1,0.5,1,0.1,0,4,500,2\n2,0.5,1,0.1,0,4,1000,2\n3,0.5,1,0.1,0,4,1500,2\n");
         MetricWindow window = new MetricWindow(dir, TASK, 2);
         window.add(Map.of("loss", 0.25), 1, 0.1, 0.01);
         window.write(3, 0, Map.of());
@@ -55,6 +55,8 @@ class MetricWindowTest {
         double elapsed = Double.parseDouble(rows.get(2)[6]);
         assertTrue(elapsed >= 1000 && elapsed < 1100, "elapsed_s after resuming at step 2: " + elapsed);
         assertTrue(window.elapsedSeconds() >= 1000);
+        double load = Double.parseDouble(rows.get(2)[7]);
+        assertTrue(load >= 0 && load < 10_000, "the machine's load beside the row: " + load);
 
         // a fresh run starts its clock at 0
         RunDirectory fresh = new RunDirectory(tmp.resolve("fresh"));
