@@ -28,12 +28,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tbcm bench distill}: TBCM, the data-based sCM baseline and Sana-Sprint (sCM + LADD) under one
- * config, same iterations and pairs, each in its own JVM.
+ * {@code tbcm bench distill}: TBCM, the data-based sCM baseline, Sana-Sprint (sCM + LADD) and TBCM with
+ * the DMD regulariser under one config, same iterations and pairs, each in its own JVM.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Distil with trajectory pairs (TBCM), data pairs (sCM) and data pairs with LADD (Sana-Sprint) "
-                + "under one config, each in its own JVM; compare 1- and 2-step FD and class accuracy, time per "
+        description = "Distil with trajectory pairs (TBCM), data pairs (sCM), data pairs with LADD (Sana-Sprint) "
+                + "and trajectory pairs with the DMD regulariser (tbcm-dmd) under one config, each in its own JVM; compare 1- and 2-step FD and class accuracy, time per "
                 + "iteration, network evaluations and peak memory.")
 public final class BenchDistillCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "configs/distill.yaml", description = "Distillation config (default: ${DEFAULT-VALUE}).")
@@ -55,8 +55,8 @@ public final class BenchDistillCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Dataset for the data arms: IDX files or an image folder (default: Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
-    @Option(names = "--arms", split = ",", defaultValue = "tbcm,data-scm,sana-sprint",
-            description = "Arms to run, of tbcm, data-scm, sana-sprint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arms", split = ",", defaultValue = "tbcm,data-scm,sana-sprint,tbcm-dmd",
+            description = "Arms to run, of tbcm, data-scm, sana-sprint, tbcm-dmd (default: ${DEFAULT-VALUE}).")
     List<String> armNames;
 
     @Option(names = "--breakdown-iterations", defaultValue = "10",
@@ -74,7 +74,8 @@ public final class BenchDistillCommand implements Callable<Integer> {
     private static final Map<String, Arm> ARMS = Map.of(
             "tbcm", new Arm("TBCM (trajectory pairs)", List.of("method=tbcm")),
             "data-scm", new Arm("sCM (data pairs)", List.of("method=scm")),
-            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)", List.of("method=sana_sprint")));
+            "sana-sprint", new Arm("Sana-Sprint (data pairs + LADD)", List.of("method=sana_sprint")),
+            "tbcm-dmd", new Arm("TBCM + DMD (image-free)", List.of("method=tbcm_dmd")));
 
     @Override
     public Integer call() throws Exception {
@@ -83,7 +84,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
         DistillConfig distill = Configs.load(cfgPath, DistillConfig.class);
         for (String name : armNames) {
             if (!ARMS.containsKey(name)) {
-                throw new IllegalArgumentException("--arms: unknown arm '" + name + "' (known: tbcm, data-scm, sana-sprint)");
+                throw new IllegalArgumentException("--arms: unknown arm '" + name + "' (known: tbcm, data-scm, sana-sprint, tbcm-dmd)");
             }
         }
         Map<String, Map<String, Object>> arms = new LinkedHashMap<>();

@@ -16,10 +16,27 @@ public interface Auxiliary extends Adversary {
     List<String> metricNames();
 
     /**
-     * The student's whole loss, given sCM's loss {@code consistency} on the same {@code pairs}; called
-     * inside the student's collector; puts its own metrics into {@code metrics}.
+     * Its term in the student's loss at iteration {@code step} (the pairs are the iteration's), unweighted;
+     * called inside the student's collector; puts its own metrics into {@code metrics}.
      */
-    NDArray studentLoss(long step, Student student, PairBatch pairs, NDArray consistency, Map<String, NDArray> metrics);
+    NDArray studentTerm(long step, Student student, PairBatch pairs, NDArray like, Map<String, NDArray> metrics);
+
+    /** The term's weight at iteration {@code step}; at 0 the term is not computed. */
+    double termWeight(long step);
+
+    /** The weight of sCM's loss beside the term (LADD's scm_lambda); 1 unless a method says otherwise. */
+    default double consistencyWeight() {
+        return 1;
+    }
+
+    /**
+     * Teacher network evaluations its student term spends at iteration {@code step} (counting both CFG halves),
+     * charged to the iteration's teacher evaluations beside the pairs'; 0 for a term that reads the teacher only
+     * as a discriminator's backbone (LADD counts those passes apart).
+     */
+    default long teacherEvaluations(long step) {
+        return 0;
+    }
 
     /** bench iteration's row for the student term (its forward and backward). */
     String studentTermName();

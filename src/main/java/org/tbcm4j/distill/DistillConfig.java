@@ -30,6 +30,7 @@ import org.tbcm4j.util.Json;
  * @param student the student's own settings
  * @param evaluation how to measure the student along the run (null: no evaluation)
  * @param ladd LADD's settings, read by method sana_sprint (null for the other methods)
+ * @param dmd the distribution-matching regulariser's settings, read by method tbcm_dmd (null for the others)
  * @param pairs the old spelling of {@code method} ({@code trajectory} or {@code data}); read, never
  *     written: null once the config is bound
  */
@@ -44,6 +45,8 @@ public record DistillConfig(String name, long seed, String teacher,
         @MayBeNull EvaluationConfig evaluation,
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @JacksonInject(value = Json.ABSENT + "ladd", useInput = OptBoolean.TRUE) LaddConfig ladd,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(value = Json.ABSENT + "dmd", useInput = OptBoolean.TRUE) DmdConfig dmd,
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @JacksonInject(value = Json.ABSENT + "pairs", useInput = OptBoolean.TRUE) String pairs) {
 
@@ -149,6 +152,12 @@ public record DistillConfig(String name, long seed, String teacher,
         } else {
             ladd.check();
         }
+        if (!(chosen instanceof TbcmDmd)) {
+            dmd = null;
+        } else if (dmd == null) {
+            throw new IllegalArgumentException("method tbcm_dmd needs a dmd section (weight, start, samples_per_iteration, "
+                    + "timestep_shift, fake_lr_ratio)");
+        }
         if (chosen.readsImages() && dataPairs == null) {
             throw new IllegalArgumentException("method " + method + " reads real images: it needs a data_pairs section "
                     + "(p_mean, p_std, autoencoder)");
@@ -218,13 +227,13 @@ public record DistillConfig(String name, long seed, String teacher,
     public DistillConfig withMethod(String newMethod) {
         return new DistillConfig(name, seed, teacher, newMethod, promptsPerIteration, routeSteps, routeShift, route,
                 rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation, ladd,
-                null);
+                dmd, null);
     }
 
     /**
      * The same run stretched or shrunk to {@code steps} iterations, every schedule with it: the learning-rate
-     * warm-up, r's tangent warm-up and its calm-down (start and length) scale by steps / training.steps, so a
-     * shortened run still warms up and calms down in the same part of the run.
+     * warm-up, r's tangent warm-up and its calm-down (start and length), and the DMD term's start scale by
+     * steps / training.steps, so a shortened run still warms up and calms down in the same part of the run.
      */
     public DistillConfig rescaledTo(long steps) {
         double f = (double) steps / training.steps();
@@ -233,14 +242,16 @@ public record DistillConfig(String name, long seed, String teacher,
         LossSettings l = new LossSettings(Math.round(loss.tangentWarmup() * f), loss.calmDown(),
                 Math.round(loss.calmDownStart() * f), Math.round(loss.calmDownSteps() * f), loss.finalR(),
                 loss.normConstant());
+        DmdConfig d = dmd == null ? null : new DmdConfig(dmd.weight(), Math.round(dmd.start() * f),
+                dmd.samplesPerIteration(), dmd.timestepShift(), dmd.fakeLrRatio());
         return new DistillConfig(name, seed, teacher, method, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, l, t, evaluation, ladd, null);
+                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, l, t, evaluation, ladd, d, null);
     }
 
     /** The same config with another schedule. */
     public DistillConfig withTraining(TrainingConfig newTraining) {
         return new DistillConfig(name, seed, teacher, method, promptsPerIteration, routeSteps, routeShift, route,
                 rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation,
-                ladd, null);
+                ladd, dmd, null);
     }
 }

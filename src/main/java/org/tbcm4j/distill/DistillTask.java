@@ -9,6 +9,7 @@ import java.util.Map;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.NativeArrays;
+import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.train.Adversary;
 import org.tbcm4j.train.TrainingTask;
 import org.tbcm4j.util.RunFailure;
@@ -81,16 +82,24 @@ public final class DistillTask implements TrainingTask {
         ConsistencyLoss.Result result = ConsistencyLoss.compute(student, pairs, r, settings.normConstant());
         NDArray like = result.loss();
         Map<String, NDArray> metrics = new LinkedHashMap<>();
-        NDArray loss = auxiliary == null ? result.loss()
-                : auxiliary.studentLoss(step, student, pairs, result.loss(), metrics);
+        NDArray loss = auxiliary == null ? result.loss() : withAuxiliary(step, pairs, result.loss(), metrics);
         metrics.put("loss", loss);
         metrics.put("loss_without_logvar", result.lossWithoutLogvar());
         metrics.put("g_norm", result.tangentNorm());
         metrics.put("r", NativeArrays.scalar(like, r));
         metrics.put("dropped_prompts", NativeArrays.scalar(like, pairs.dropped()));
+        long auxiliaryEvaluations = auxiliary == null ? 0 : auxiliary.teacherEvaluations(step);
         metrics.put("teacher_evaluations_per_pair",
-                NativeArrays.scalar(like, (double) pairs.teacherEvaluations() / pairs.size()));
+                NativeArrays.scalar(like, (double) (pairs.teacherEvaluations() + auxiliaryEvaluations) / pairs.size()));
         return new StepLoss(loss, metrics);
+    }
+
+    /** consistency_weight·sCM + weight(step)·term, the term computed only where its weight is not 0. */
+    private NDArray withAuxiliary(long step, PairBatch pairs, NDArray consistency, Map<String, NDArray> metrics) {
+        NDArray loss = Scalars.mul(consistency, auxiliary.consistencyWeight());
+        double weight = auxiliary.termWeight(step);
+        return weight == 0 ? loss
+                : loss.add(Scalars.mul(auxiliary.studentTerm(step, student, pairs, consistency, metrics), weight));
     }
 
     /**

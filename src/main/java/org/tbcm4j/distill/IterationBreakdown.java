@@ -3,7 +3,6 @@ package org.tbcm4j.distill;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,9 +98,9 @@ public final class IterationBreakdown {
                     });
                 }
                 if (auxiliary != null) {
-                    // the term alone: the student's loss given a zero sCM loss
-                    timer.time(auxiliary.studentTermName(), Role.COMPONENT, () -> backward(() -> auxiliary.studentLoss(step,
-                            student, pairs, m.zeros(new Shape()), new LinkedHashMap<>())));
+                    // the term as it is once active, whatever its schedule says at this step
+                    timer.time(auxiliary.studentTermName(), Role.COMPONENT, () -> backward(() -> auxiliary.studentTerm(step,
+                            student, pairs, pairs.t(), new LinkedHashMap<>())));
                 }
                 timer.time(OPTIMIZER, Role.COMPONENT, optimizer::step);
                 if (auxiliary != null) {

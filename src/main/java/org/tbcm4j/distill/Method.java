@@ -13,9 +13,9 @@ import org.tbcm4j.model.Student;
  * say. A method's own defaults that override the config are stated by {@link #ownSettings}, printed when a
  * run starts, never applied silently.
  */
-public sealed interface Method permits Tbcm, DataScm, SanaSprint {
+public sealed interface Method permits Tbcm, DataScm, SanaSprint, TbcmDmd {
     /** The config values, in the order the docs list them. */
-    List<String> KEYS = List.of(Tbcm.KEY, DataScm.KEY, SanaSprint.KEY);
+    List<String> KEYS = List.of(Tbcm.KEY, DataScm.KEY, SanaSprint.KEY, TbcmDmd.KEY);
 
     /** What an iteration of the method is made of; {@code auxiliary} may be null. */
     record Ingredients(PairSource source, LossSettings loss, Auxiliary auxiliary) {}
@@ -44,6 +44,7 @@ public sealed interface Method permits Tbcm, DataScm, SanaSprint {
             case Tbcm.KEY -> new Tbcm();
             case DataScm.KEY -> new DataScm();
             case SanaSprint.KEY -> new SanaSprint();
+            case TbcmDmd.KEY -> new TbcmDmd();
             default -> throw new IllegalArgumentException("method must be one of " + String.join(", ", KEYS) + ", got "
                     + key);
         };

@@ -18,7 +18,6 @@ import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.OptimizerConfig;
-import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.train.TrainingTask;
 import org.tbcm4j.util.Rng;
 
@@ -109,13 +108,23 @@ public record SanaSprint() implements Method {
                     "discriminator_fake_logit", "discriminator_passes_per_pair");
         }
 
+        /** The generator's adversarial loss on the student's one step from the pairs' own real latents. */
         @Override
-        public NDArray studentLoss(long step, Student s, PairBatch pairs, NDArray consistency,
-                Map<String, NDArray> metrics) {
+        public NDArray studentTerm(long step, Student s, PairBatch pairs, NDArray like, Map<String, NDArray> metrics) {
             AdversarialLoss.GeneratorSide adversarial = loss.generator(s, pairs.x0(), pairs.classes(), pairs.guidance(),
                     Rng.of(seed, "ladd-generator", step));
             metrics.put("adversarial_loss", adversarial.loss());
-            return Scalars.mul(consistency, config.scmLambda()).add(Scalars.mul(adversarial.loss(), config.advLambda()));
+            return adversarial.loss();
+        }
+
+        @Override
+        public double termWeight(long step) {
+            return config.advLambda();
+        }
+
+        @Override
+        public double consistencyWeight() {
+            return config.scmLambda();
         }
 
         @Override

@@ -22,6 +22,8 @@ final class MetricWindow {
     private final long began = System.nanoTime();
     private final double earlierSeconds;
     private final Map<String, Double> sums = new LinkedHashMap<>();
+    /** Steps that gave each metric: a term that starts mid-window (DMD's) is averaged over its own steps. */
+    private final Map<String, Integer> counts = new LinkedHashMap<>();
     private int steps;
     private double seconds;
 
@@ -38,7 +40,10 @@ final class MetricWindow {
 
     /** Adds one step's metrics, its optimiser figures and its duration. */
     void add(Map<String, Double> metrics, double gradNorm, double learningRate, double stepSeconds) {
-        metrics.forEach((k, v) -> sums.merge(k, v, Double::sum));
+        metrics.forEach((k, v) -> {
+            sums.merge(k, v, Double::sum);
+            counts.merge(k, 1, Integer::sum);
+        });
         sums.merge("grad_norm", gradNorm, Double::sum);
         sums.put("lr", learningRate);
         steps++;
@@ -49,7 +54,7 @@ final class MetricWindow {
     void write(long step, long skippedSteps, Map<String, Double> evaluation) {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("step", (double) step);
-        sums.forEach((k, v) -> row.put(k, k.equals("lr") ? v : v / steps));
+        sums.forEach((k, v) -> row.put(k, k.equals("lr") ? v : v / counts.getOrDefault(k, steps)));
         row.put("skipped_steps", (double) skippedSteps);
         row.put(throughputColumn, (double) examplesPerStep * steps / seconds);
         row.put("elapsed_s", elapsedSeconds());
@@ -57,6 +62,7 @@ final class MetricWindow {
         row.putAll(evaluation);
         csv.append(row);
         sums.clear();
+        counts.clear();
         steps = 0;
         seconds = 0;
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.distill.IterationBreakdown;
 import org.tbcm4j.distill.SanaSprint;
+import org.tbcm4j.distill.TbcmDmd;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.testing.WithManager;
 import org.tbcm4j.util.Json;
@@ -41,7 +42,7 @@ class BenchDistillCommandTest extends WithManager {
                 "--data", data.toString(), "--breakdown-iterations", "2");
         assertEquals(0, r.exitCode(), r.err() + r.out());
         JsonNode json = Json.JSON.readTree(out.resolve("bench-distill.json").toFile());
-        for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint"}) {
+        for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint", "tbcm-dmd"}) {
             JsonNode a = json.get(arm);
             assertEquals(3, a.get("steps").asInt(), arm);
             assertEquals(6, a.get("pairs_per_step").asInt(), arm);
@@ -56,8 +57,11 @@ class BenchDistillCommandTest extends WithManager {
         assertEquals(0.0, json.get("data-scm").get("discriminator_passes_per_iteration").asDouble());
         assertEquals(12.0, json.get("sana-sprint").get("teacher_evaluations_per_iteration").asDouble(), 1e-9);
         assertEquals(24.0, json.get("sana-sprint").get("discriminator_passes_per_iteration").asDouble(), 1e-9);
+        // DMD's real score: 2 CFG passes per sample (2 samples) on iterations 2 and 3 of 3, beside TBCM's own
+        assertEquals(json.get("tbcm").get("teacher_evaluations_per_iteration").asDouble() + 4.0 * 2 / 3,
+                json.get("tbcm-dmd").get("teacher_evaluations_per_iteration").asDouble(), 1e-3);
         // each arm's iteration, component by component: LADD's rows only on Sana-Sprint, the encoder only on data
-        for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint"}) {
+        for (String arm : new String[] {"tbcm", "data-scm", "sana-sprint", "tbcm-dmd"}) {
             JsonNode b = Json.JSON.readTree(out.resolve(arm + "-breakdown.json").toFile());
             java.util.List<String> names = new java.util.ArrayList<>();
             double sum = 0;
@@ -71,7 +75,10 @@ class BenchDistillCommandTest extends WithManager {
             assertEquals(ladd, names.contains(SanaSprint.GENERATOR_ROW), arm + " " + names);
             assertEquals(ladd, names.contains(SanaSprint.DISCRIMINATOR_ROW), arm + " " + names);
             assertEquals(ladd, names.contains(SanaSprint.TEACHER_FEATURES_ROW), arm + " " + names);
-            assertEquals(!arm.equals("tbcm"), names.contains(IterationBreakdown.REAL_AND_ENCODER), arm + " " + names);
+            boolean dmd = arm.equals("tbcm-dmd");
+            assertEquals(dmd, names.contains(TbcmDmd.STUDENT_ROW) && names.contains(TbcmDmd.FAKE_ROW), arm + " " + names);
+            assertEquals(arm.startsWith("data") || ladd, names.contains(IterationBreakdown.REAL_AND_ENCODER),
+                    arm + " " + names);
             assertTrue(names.containsAll(java.util.List.of(IterationBreakdown.PAIRS, IterationBreakdown.STUDENT_PASS,
                     IterationBreakdown.STUDENT_BACKWARD, IterationBreakdown.OPTIMIZER, IterationBreakdown.TEACHER_FORWARD)),
                     arm + " " + names);
@@ -97,7 +104,8 @@ class BenchDistillCommandTest extends WithManager {
                 + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
                 + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n"
                 + "ladd:\n  head_block_ids: [0]\n  adv_lambda: 0.5\n  scm_lambda: 1.0\n  loss: hinge\n"
-                + "  t_mean: -0.6\n  t_std: 1.0\n  largest_timestep_prob: 0.5\n  misaligned: true\n");
+                + "  t_mean: -0.6\n  t_std: 1.0\n  largest_timestep_prob: 0.5\n  misaligned: true\n"
+                + "dmd:\n  weight: 1.0\n  start: 1\n  samples_per_iteration: 2\n  timestep_shift: 5.0\n  fake_lr_ratio: 1.0\n");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.tbcm4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,6 +142,50 @@ class DistillCommandTest extends WithManager {
         Files.writeString(tmp.resolve("runs/u/config.yaml"), Files.readString(config("name: u")));
         refused(CliHarness.run("distill", "--config", config("name: u").toString(), "--runs", runs, "--resume"),
                 "holds a teacher model where a student is expected");
+    }
+
+    @Test
+    void tbcmWithTheDmdRegulariserTrainsAFakeScoreAndResumesToTheSameStudent() throws IOException {
+        String yaml = Files.readString(config("")).replaceFirst("(?m)^method: tbcm", "method: tbcm_dmd")
+                + "dmd:\n  weight: 1.0\n  start: 1\n  samples_per_iteration: 3\n  timestep_shift: 5.0\n"
+                + "  fake_lr_ratio: 1.0\n";
+        Path cfg = tmp.resolve("dmd.yaml");
+        Files.writeString(cfg, yaml);
+        String runs = tmp.resolve("runs").toString();
+        CliHarness.Result full = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "full");
+        assertEquals(0, full.exitCode(), full.err());
+        assertTrue(full.out().contains("TBCM + DMD"), full.out());
+        List<String> lines = Files.readAllLines(tmp.resolve("runs/full/metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        int dmd = header.indexOf("dmd_loss");
+        int fake = header.indexOf("fake_score_loss");
+        assertTrue(dmd > 0 && fake > 0, header.toString());
+        // the term joins after iteration 1 (dmd.start); the fake score trains from the first
+        assertEquals("", lines.get(1).split(",", -1)[dmd], "no DMD term at step 1");
+        for (int row = 1; row < lines.size(); row++) {
+            String[] f = lines.get(row).split(",", -1);
+            assertTrue(Double.parseDouble(f[fake]) > 0, lines.get(row));
+            if (row > 1) {
+                assertTrue(Double.parseDouble(f[dmd]) > 0, lines.get(row));
+            }
+        }
+        CliHarness.Result part = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "cut",
+                "--stop-after", "3");
+        assertEquals(0, part.exitCode(), part.err());
+        CliHarness.Result rest = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "cut",
+                "--resume");
+        assertEquals(0, rest.exitCode(), rest.err());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("runs/full/model.safetensors")),
+                Files.readAllBytes(tmp.resolve("runs/cut/model.safetensors")), "the exported student");
+        var tensors = org.tbcm4j.checkpoint.CheckpointFile.read(tmp.resolve("runs/cut/checkpoints/last.safetensors"), m)
+                .tensors().keySet();
+        assertTrue(tensors.stream().anyMatch(k -> k.startsWith("adversary.backbone.")), "the fake score is checkpointed");
+        // without its section the method is one line
+        Path bare = tmp.resolve("bare.yaml");
+        Files.writeString(bare, Files.readString(config("")).replaceFirst("(?m)^method: tbcm", "method: tbcm_dmd"));
+        CliHarness.Result refused = CliHarness.run("distill", "--config", bare.toString(), "--runs", runs, "--name", "x");
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("method tbcm_dmd needs a dmd section"), refused.err());
     }
 
     @Test

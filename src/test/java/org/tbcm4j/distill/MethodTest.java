@@ -89,8 +89,8 @@ class MethodTest {
             {"method: sana_sprint", "false", "method: sana_sprint disagrees with ladd.enabled: false"},
             {"pairs: trajectory", "true", "ladd.enabled: true with pairs: trajectory names no method"},
             {"pairs: images", null, "pairs must be trajectory or data, got images"},
-            {"method: dmd", null, "method must be one of tbcm, scm, sana_sprint, got dmd"},
-            {"", null, "method is required: one of tbcm, scm, sana_sprint"},
+            {"method: dmd", null, "method must be one of tbcm, scm, sana_sprint, tbcm_dmd, got dmd"},
+            {"", null, "method is required: one of tbcm, scm, sana_sprint, tbcm_dmd"},
         };
         for (String[] c : cases) {
             Path f = spelled(c[0], c[1]);
