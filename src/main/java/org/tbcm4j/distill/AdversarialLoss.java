@@ -107,7 +107,7 @@ public final class AdversarialLoss {
         int n = size(x0);
         double[] t = new double[n];
         for (int i = 0; i < n; i++) {
-            double drawn = Math.atan(Math.exp(pMean + pStd * rng.gaussian()) / TrigFlow.SIGMA_D);
+            double drawn = TrigFlow.logNormalTime(pMean, pStd, rng.gaussian());
             t[i] = rng.uniform(0, 1) < config.largestTimestepProb() ? Math.PI / 2 : drawn;
         }
         NDArray tArr = Tensors.like(x0, t);
@@ -127,7 +127,7 @@ public final class AdversarialLoss {
     private NDArray dTimes(Rng rng, int n, NDArray like) {
         double[] t = new double[n];
         for (int i = 0; i < n; i++) {
-            t[i] = Math.atan(Math.exp(config.tMean() + config.tStd() * rng.gaussian()) / TrigFlow.SIGMA_D);
+            t[i] = TrigFlow.logNormalTime(config.tMean(), config.tStd(), rng.gaussian());
         }
         return Tensors.like(like, t);
     }

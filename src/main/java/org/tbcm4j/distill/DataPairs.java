@@ -141,7 +141,7 @@ public final class DataPairs implements PairSource {
         double[] t = new double[pairs];
         double[] w = new double[pairs];
         for (int i = 0; i < pairs; i++) {
-            t[i] = Math.atan(Math.exp(pMean + pStd * rng.gaussian()) / TrigFlow.SIGMA_D);
+            t[i] = TrigFlow.logNormalTime(pMean, pStd, rng.gaussian());
             w[i] = guidanceScales.draw(rng);
         }
         return new Clean(x0, images.labels(m, idx), Tensors.float32(m, w), Tensors.float32(m, t));

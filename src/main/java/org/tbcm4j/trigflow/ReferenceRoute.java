@@ -51,7 +51,7 @@ public final class ReferenceRoute {
     public static double[] logitNormalSorted(int steps, double mean, double std, Rng rng) {
         double[] out = new double[steps + 1];
         for (int i = 0; i < steps; i++) {
-            out[i] = Math.atan(Math.exp(mean + std * rng.gaussian()) / TrigFlow.SIGMA_D);
+            out[i] = TrigFlow.logNormalTime(mean, std, rng.gaussian());
         }
         java.util.Arrays.sort(out, 0, steps);
         for (int i = 0, j = steps - 1; i < j; i++, j--) {

@@ -44,6 +44,14 @@ public final class TrigFlow {
         return Scalars.div(z.mul(tb.cos()).sub(x0.mul(tb.sin())), SIGMA_D);
     }
 
+    /**
+     * sCM's log-normal time: σ = exp(mean + std·n) in EDM's terms, t = atan(σ/σ_d), for a standard normal
+     * draw n (the data pairs' p(t), LADD's fakes and its discriminator's view, the logit-normal route).
+     */
+    public static double logNormalTime(double mean, double std, double n) {
+        return Math.atan(Math.exp(mean + std * n) / SIGMA_D);
+    }
+
     /** A [batch] array of one time value, in the manager and type of {@code like}. */
     public static NDArray constantTime(NDArray like, long batch, double t) {
         double[] values = new double[Math.toIntExact(batch)];
