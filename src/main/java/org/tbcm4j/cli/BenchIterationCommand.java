@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.tbcm4j.config.Configs;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Method;
-import org.tbcm4j.distill.IterationBreakdown;
+import org.tbcm4j.bench.IterationBreakdown;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.Home;

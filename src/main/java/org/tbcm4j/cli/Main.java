@@ -1,6 +1,6 @@
 package org.tbcm4j.cli;
 
-import org.tbcm4j.bench.ChildProcess;
+import org.tbcm4j.util.ChildProcess;
 import org.tbcm4j.checkpoint.CheckpointException;
 import org.tbcm4j.config.ConfigException;
 import org.tbcm4j.data.DataException;

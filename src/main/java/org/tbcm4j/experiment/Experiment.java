@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.tbcm4j.bench.ChildProcess;
+import org.tbcm4j.util.ChildProcess;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;

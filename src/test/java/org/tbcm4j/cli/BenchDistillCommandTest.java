@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.distill.BlankLatent;
-import org.tbcm4j.distill.IterationBreakdown;
+import org.tbcm4j.bench.IterationBreakdown;
 import org.tbcm4j.distill.SanaSprint;
 import org.tbcm4j.distill.TbcmDmd;
 import org.tbcm4j.model.ModelFiles;

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tbcm4j.bench.ChildProcess;
+import org.tbcm4j.util.ChildProcess;
 import org.tbcm4j.testing.WithManager;
 
 /**

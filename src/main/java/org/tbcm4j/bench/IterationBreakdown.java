@@ -1,4 +1,4 @@
-package org.tbcm4j.distill;
+package org.tbcm4j.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.tbcm4j.distill.Auxiliary;
+import org.tbcm4j.distill.ConsistencyLoss;
+import org.tbcm4j.distill.DataPairs;
+import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.Distillation;
+import org.tbcm4j.distill.PairBatch;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Dual;

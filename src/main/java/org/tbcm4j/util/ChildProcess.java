@@ -1,4 +1,4 @@
-package org.tbcm4j.bench;
+package org.tbcm4j.util;
 
 import java.io.IOException;
 import java.nio.file.Path;
