@@ -84,14 +84,19 @@ public final class DemoCommand implements Callable<Integer> {
             DemoRunConfig.TeacherSetting few = demo.teacherFewStep();
             DemoRunConfig.TeacherSetting reference = demo.teacherReference();
             double w = demo.student().cfg();
-            List<Comparison.Entry> lineUp = List.of(
+            List<Comparison.Entry> lineUp = new ArrayList<>(List.of(
                     new Comparison.Entry("teacher-" + few.steps(), teacher(teacher, few), few.steps(), few.cfg()),
                     new Comparison.Entry("teacher-" + reference.steps(), teacher(teacher, reference), reference.steps(),
                             reference.cfg()),
                     new Comparison.Entry("student-1", new StudentGenerator(student, 1, demo.student().intermediate(), w,
                             demo.seed()), 1, w),
                     new Comparison.Entry("student-2", new StudentGenerator(student, 2, demo.student().intermediate(), w,
-                            demo.seed()), 2, w));
+                            demo.seed()), 2, w)));
+            // the same student at other guidance scales: does it follow w as the teacher does?
+            for (double other : demo.student().guidanceSweep()) {
+                lineUp.add(new Comparison.Entry("student-1-w" + java.math.BigDecimal.valueOf(other).stripTrailingZeros().toPlainString(),
+                        new StudentGenerator(student, 1, demo.student().intermediate(), other, demo.seed()), 1, other));
+            }
             Comparison.Outcome compared = Comparison.run(lineUp, ae, scorer, samples, demo.seed(), out, root);
             generators.addAll(compared.generators());
             table = compared.table();

@@ -7,7 +7,8 @@ package org.tbcm4j.cli;
  * @param quickDistill the distillation config of --quick
  * @param teacherFewStep the teacher's best few-step setting (from the recorded table)
  * @param teacherReference the teacher at 16 steps
- * @param student guidance and 2-step intermediate time for the student's samples
+ * @param student guidance and 2-step intermediate time for the student's samples, and the other guidance
+ *     scales its 1-step samples are also shown at
  */
 public record DemoRunConfig(String distill, String quickDistill, int samples, int quickSamples, long seed,
         TeacherSetting teacherFewStep, TeacherSetting teacherReference, StudentSetting student, String autoencoder,
@@ -16,8 +17,20 @@ public record DemoRunConfig(String distill, String quickDistill, int samples, in
     /** A teacher sampling setting. */
     public record TeacherSetting(int steps, double cfg, String sampler, double shift) {}
 
-    /** The student's sampling setting. */
-    public record StudentSetting(double cfg, double intermediate) {}
+    /**
+     * The student's sampling setting; {@code guidanceSweep} (optional) lists more scales for its 1-step
+     * samples, so the report shows whether it follows w as the teacher does.
+     */
+    public record StudentSetting(double cfg, double intermediate,
+            @com.fasterxml.jackson.annotation.JacksonInject(value = org.tbcm4j.util.Json.ABSENT + "guidanceSweep",
+                    useInput = com.fasterxml.jackson.annotation.OptBoolean.TRUE) java.util.List<Double> guidanceSweep) {
+        public StudentSetting {
+            guidanceSweep = guidanceSweep == null ? java.util.List.of() : java.util.List.copyOf(guidanceSweep);
+            for (double w : guidanceSweep) {
+                org.tbcm4j.model.GuidanceScales.check("student.guidance_sweep", w);
+            }
+        }
+    }
 
     public DemoRunConfig {
         if (samples < 20 || quickSamples < 20) {

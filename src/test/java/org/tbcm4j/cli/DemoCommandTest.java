@@ -39,7 +39,7 @@ class DemoCommandTest extends WithManager {
                 + "samples: 40\nquick_samples: 20\nseed: 7\n"
                 + "teacher_few_step: {steps: 2, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
                 + "teacher_reference: {steps: 3, cfg: 1.5, sampler: dpm2m, shift: 1.0}\n"
-                + "student: {cfg: 1.5, intermediate: 1.0}\nautoencoder: " + ae + "\nclassifier: " + classifier
+                + "student: {cfg: 1.5, intermediate: 1.0, guidance_sweep: [1.0, 3.0]}\nautoencoder: " + ae + "\nclassifier: " + classifier
                 + "\nreference: " + reference + "\n";
         Files.writeString(tmp.resolve("demo.yaml"), demo);
         Path out = tmp.resolve("out");
@@ -47,12 +47,14 @@ class DemoCommandTest extends WithManager {
                 "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(Files.readString(out.resolve("report.html")).contains("<table>"));
-        for (String png : new String[] {"teacher-2.png", "teacher-3.png", "student-1.png", "student-2.png", "loss.png",
+        for (String png : new String[] {"teacher-2.png", "teacher-3.png", "student-1.png", "student-2.png", "student-1-w1.png",
+            "student-1-w3.png", "loss.png",
             "loss-without-logvar.png", "norms.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 100, png);
         }
         JsonNode json = Json.JSON.readTree(out.resolve("metrics.json").toFile());
-        assertEquals(4, json.get("generators").size());
+        assertEquals(6, json.get("generators").size(), "teacher ×2, student 1 and 2 steps, student 1 step at w 1 and 3");
+        assertEquals(3.0, json.get("generators").get(5).get("cfg").asDouble());
         for (JsonNode g : json.get("generators")) {
             for (String key : new String[] {"fd", "kid", "precision", "recall", "class_accuracy", "samples", "steps",
                 "cfg"}) {
