@@ -138,6 +138,9 @@ public final class IterationBreakdown {
         if (auxiliary != null) {
             state.putAll(auxiliary.stateBytes());
         }
+        if (parts.source() instanceof DataPairs data && data.precomputedBytes() > 0) {
+            state.put("precomputed training latents (Java heap)", data.precomputedBytes());
+        }
         return new Result(components, total, state, residentAfterSetup, ProcessMemory.peakResidentBytes(),
                 parts.source().pairsPerIteration());
     }

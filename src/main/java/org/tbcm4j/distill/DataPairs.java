@@ -18,6 +18,7 @@ import org.tbcm4j.model.Provenance;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
+import org.tbcm4j.train.EncodedLatents;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Rng;
@@ -25,8 +26,10 @@ import org.tbcm4j.util.Rng;
 /**
  * The data-based baseline's pairs (Sana-Sprint's sCM without LADD, tbcm-method.md §3.1): real training
  * images encoded by the autoencoder (a posterior sample, scaled), t = atan(exp(N(P_mean, P_std²))/σ_d),
- * x_t = cos t·x₀ + sin t·z, and the teacher's CFG velocity at x_t. The encoder runs here, every
- * iteration, so its cost and memory are charged to this arm.
+ * x_t = cos t·x₀ + sin t·z, and the teacher's CFG velocity at x_t. By default the encoder runs here, every
+ * iteration, so its cost and memory are charged to this arm; with data_pairs.precomputed_latents the
+ * training images are encoded once at the start (posterior mean and standard deviation, as the official
+ * Sana-Sprint config reads precomputed latents) and each batch draws a fresh posterior sample from them.
  */
 public final class DataPairs implements PairSource {
     private final DiT teacher;
@@ -39,6 +42,7 @@ public final class DataPairs implements PairSource {
     private final GuidanceScales guidanceScales;
     private final long seed;
     private final int batchesPerIteration;
+    private final EncodedLatents encoded;
 
     /**
      * A batch of real latents before the teacher sees it: x₀ in data scale (σ_d·scale·posterior sample),
@@ -58,6 +62,17 @@ public final class DataPairs implements PairSource {
      */
     public DataPairs(DiT teacher, Autoencoder autoencoder, LabeledImages images, int pairs, double pMean, double pStd,
             GuidanceScales guidanceScales, long seed, int batchesPerIteration) {
+        this(teacher, autoencoder, images, pairs, pMean, pStd, guidanceScales, seed, batchesPerIteration, null);
+    }
+
+    /** With {@code encoded} non-null, batches sample the images' stored posteriors instead of encoding them. */
+    public DataPairs(DiT teacher, Autoencoder autoencoder, LabeledImages images, int pairs, double pMean, double pStd,
+            GuidanceScales guidanceScales, long seed, int batchesPerIteration, EncodedLatents encoded) {
+        if (encoded != null && encoded.size() != images.size()) {
+            throw new IllegalArgumentException("the encoded latents hold " + encoded.size() + " images, the dataset "
+                    + images.size());
+        }
+        this.encoded = encoded;
         if (!(pStd > 0)) {
             throw new IllegalArgumentException("data_pairs.p_std must be positive, got " + pStd);
         }
@@ -87,8 +102,18 @@ public final class DataPairs implements PairSource {
         Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
         ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, teacherFile);
         Provenance.read(teacherFile).requireDataset(data, teacherFile);
+        EncodedLatents encoded = null;
+        if (d.precomputedLatents()) {
+            System.out.println("encoding the " + data.train().size() + " training images once (data_pairs.precomputed_latents)");
+            encoded = EncodedLatents.encode(ae, data.train(), root);
+        }
         return new DataPairs(teacher, ae, data.train(), cfg.pairsPerIteration(), d.pMean(), d.pStd(),
-                cfg.guidanceScales(), cfg.seed(), batchesPerIteration);
+                cfg.guidanceScales(), cfg.seed(), batchesPerIteration, encoded);
+    }
+
+    /** Bytes of the precomputed latents it keeps (0 when it encodes every batch). */
+    public long precomputedBytes() {
+        return encoded == null ? 0 : encoded.bytes();
     }
 
     @Override
@@ -134,10 +159,15 @@ public final class DataPairs implements PairSource {
     /** Draws from {@code rng}, which the pairs then go on drawing their noise from. */
     private Clean cleanBatch(long step, int slot, Rng rng, NDManager m) {
         int[] idx = order.batch((step - 1) * batchesPerIteration + slot);
-        List<NDArray> posterior = autoencoder.encode(images.images(m, idx));
-        NDArray eps = Tensors.normal(m, rng, posterior.get(0).getShape(), DataType.FLOAT32, 1.0);
-        NDArray latent = posterior.get(0).add(Scalars.mul(posterior.get(1), 0.5).exp().mul(eps));
-        NDArray x0 = Scalars.mul(latent, autoencoder.latentScale() * TrigFlow.SIGMA_D);
+        NDArray x0;
+        if (encoded != null) {
+            x0 = Scalars.mul(encoded.sample(m, idx, rng), TrigFlow.SIGMA_D);
+        } else {
+            List<NDArray> posterior = autoencoder.encode(images.images(m, idx));
+            NDArray eps = Tensors.normal(m, rng, posterior.get(0).getShape(), DataType.FLOAT32, 1.0);
+            NDArray latent = posterior.get(0).add(Scalars.mul(posterior.get(1), 0.5).exp().mul(eps));
+            x0 = Scalars.mul(latent, autoencoder.latentScale() * TrigFlow.SIGMA_D);
+        }
         double[] t = new double[pairs];
         double[] w = new double[pairs];
         for (int i = 0; i < pairs; i++) {

@@ -70,9 +70,14 @@ public record DistillConfig(String name, long seed, String teacher,
         }
     }
 
-    /** The baseline's pairs: t = atan(exp(N(pMean, pStd²))/σ_d). */
-    public record DataPairsConfig(double pMean, double pStd, String autoencoder) {
+    /**
+     * The data methods' pairs: t = atan(exp(N(pMean, pStd²))/σ_d); {@code precomputedLatents} (optional,
+     * default false) encodes the training images once instead of every batch.
+     */
+    public record DataPairsConfig(double pMean, double pStd, String autoencoder,
+            @JacksonInject(value = Json.ABSENT + "precomputedLatents", useInput = OptBoolean.TRUE) Boolean precomputedLatents) {
         public DataPairsConfig {
+            precomputedLatents = precomputedLatents != null && precomputedLatents;
             if (!(pStd > 0)) {
                 throw new IllegalArgumentException("data_pairs.p_std must be positive, got " + pStd);
             }

@@ -52,6 +52,11 @@ public final class EncodedLatents {
         return new EncodedLatents(means, stds, labels, shape, ae.latentScale());
     }
 
+    /** The bytes it holds in Java memory (means, standard deviations, labels). */
+    public long bytes() {
+        return 4L * means.length + 4L * stds.length + 4L * labels.length;
+    }
+
     public int size() {
         return labels.length;
     }
