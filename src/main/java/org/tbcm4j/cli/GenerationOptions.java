@@ -11,6 +11,7 @@ import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
 import org.tbcm4j.trigflow.OdeSampler;
+import org.tbcm4j.trigflow.StudentSchedule;
 import org.tbcm4j.util.Home;
 import picocli.CommandLine.Option;
 
@@ -36,6 +37,12 @@ public final class GenerationOptions {
     @Option(names = "--intermediate", defaultValue = "1.0",
             description = "Student: the 2-step sampler's intermediate time (default: ${DEFAULT-VALUE}).")
     double intermediate;
+
+    @Option(names = "--times", split = ",", paramLabel = "T",
+            description = "Student: the sampler's intermediate times, descending in (0, 1.5708), steps − 1 of them "
+                    + "(e.g. --steps 4 --times 1.3,1.0,0.6, rCM's); default: 2 steps through --intermediate, more "
+                    + "steps evenly spaced.")
+    double[] times;
 
     @Option(names = "--autoencoder", description = "Autoencoder that decodes the latents (default: the one the model "
             + "records, else " + ModelFiles.DEFAULT_AUTOENCODER + ").")
@@ -88,6 +95,13 @@ public final class GenerationOptions {
         if (ModelFiles.STUDENT.equals(kind)) {
             Student student = ModelFiles.student(file, root);
             ModelFiles.requireLatentFit(ae, student.config().backbone(), autoencoderPath(), file);
+            if (times != null) {
+                if (times.length != steps - 1) {
+                    throw new IllegalArgumentException("--times gives " + times.length + " intermediate time"
+                            + (times.length == 1 ? "" : "s") + "; --steps " + steps + " needs " + (steps - 1));
+                }
+                return new StudentGenerator(student, StudentSchedule.through(times), cfg, seed);
+            }
             return new StudentGenerator(student, steps, intermediate, cfg, seed);
         }
         throw new IllegalArgumentException(file + " holds a " + kind + " model, which cannot generate images");

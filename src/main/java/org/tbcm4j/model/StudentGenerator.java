@@ -24,11 +24,16 @@ public final class StudentGenerator implements LatentGenerator {
     private final long seed;
 
     public StudentGenerator(Student student, int steps, double intermediate, double guidance, long seed) {
+        this(student, StudentSchedule.times(steps, intermediate), guidance, seed);
+    }
+
+    /** Through the given times, T first and 0 last ({@link StudentSchedule}): one step per interval. */
+    public StudentGenerator(Student student, double[] times, double guidance, long seed) {
         GuidanceScales.check("the guidance scale", guidance);
         this.student = student;
-        this.steps = steps;
+        this.steps = times.length - 1;
         this.guidance = guidance;
-        this.times = StudentSchedule.times(steps, intermediate);
+        this.times = times.clone();
         this.seed = seed;
     }
 
@@ -69,7 +74,8 @@ public final class StudentGenerator implements LatentGenerator {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "student, %d step%s, CFG %s", steps, steps == 1 ? "" : "s", guidance);
+        return String.format(Locale.ROOT, "student, %d step%s, CFG %s", steps, steps == 1 ? "" : "s", guidance)
+                + (steps > 1 ? " through " + java.util.Arrays.toString(java.util.Arrays.copyOfRange(times, 1, steps)) : "");
     }
 
 }

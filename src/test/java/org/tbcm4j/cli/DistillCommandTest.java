@@ -80,6 +80,28 @@ class DistillCommandTest extends WithManager {
             JsonNode json = Json.JSON.readTree(e.lastLine());
             assertEquals(Integer.parseInt(steps), json.get("network_evaluations_per_sample").asInt(), "one NFE per step");
         }
+        // 4 steps through given intermediate times (rCM's), and a count that does not fit them refused in one line
+        String[] common = {"eval", "--model", student.toString(), "--autoencoder", ae.toString(), "--classifier",
+            classifier.toString(), "--reference", reference.toString(), "--samples", "20", "--cfg", "2", "--json"};
+        CliHarness.Result even = CliHarness.run(concat(common, "--steps", "4"));
+        CliHarness.Result tuned = CliHarness.run(concat(common, "--steps", "4", "--times", "1.3,1.0,0.6"));
+        assertEquals(0, tuned.exitCode(), tuned.err());
+        assertEquals(4, Json.JSON.readTree(tuned.lastLine()).get("network_evaluations_per_sample").asInt());
+        assertTrue(tuned.out().contains("through [1.3, 1.0, 0.6]"), tuned.out());
+        assertTrue(Json.JSON.readTree(tuned.lastLine()).get("fd").asDouble()
+                != Json.JSON.readTree(even.lastLine()).get("fd").asDouble(), "other times, other samples");
+        CliHarness.Result wrong = CliHarness.run(concat(common, "--steps", "3", "--times", "1.3,1.0,0.6"));
+        assertEquals(1, wrong.exitCode());
+        assertTrue(wrong.err().contains("--times gives 3 intermediate times; --steps 3 needs 2"), wrong.err());
+        CliHarness.Result rising = CliHarness.run(concat(common, "--steps", "3", "--times", "0.6,1.0"));
+        assertEquals(1, rising.exitCode());
+        assertTrue(rising.err().contains("must descend strictly inside (0, 1.5708)"), rising.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
