@@ -24,10 +24,11 @@ public final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         options.takeSteps();
-        DistillConfig cfg = options.loadConfig("configs/distill.yaml", DistillConfig.class, DistillConfig::name);
         if (method != null) {
-            cfg = cfg.withMethod(method);
+            // bound with the config, so that the method's own section (ladd, dmd) is read, not dropped
+            options.sets.add("method=" + method);
         }
+        DistillConfig cfg = options.loadConfig("configs/distill.yaml", DistillConfig.class, DistillConfig::name);
         if (options.steps != null && !options.resume && options.steps != cfg.training().steps()) {
             // a fresh run of another length keeps its schedules in the same part of the run; a resumed run
             // extended with --steps keeps the iterations it was started with

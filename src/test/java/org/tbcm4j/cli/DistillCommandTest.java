@@ -168,13 +168,15 @@ class DistillCommandTest extends WithManager {
 
     @Test
     void tbcmWithTheDmdRegulariserTrainsAFakeScoreAndResumesToTheSameStudent() throws IOException {
-        String yaml = Files.readString(config("")).replaceFirst("(?m)^method: tbcm", "method: tbcm_dmd")
+        // the config's method is tbcm; --method picks the regulariser's arm and its dmd section is read
+        String yaml = Files.readString(config(""))
                 + "dmd:\n  weight: 1.0\n  start: 1\n  samples_per_iteration: 3\n  timestep_shift: 5.0\n"
                 + "  fake_lr_ratio: 1.0\n";
         Path cfg = tmp.resolve("dmd.yaml");
         Files.writeString(cfg, yaml);
         String runs = tmp.resolve("runs").toString();
-        CliHarness.Result full = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "full");
+        CliHarness.Result full = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "full",
+                "--method", "tbcm_dmd");
         assertEquals(0, full.exitCode(), full.err());
         assertTrue(full.out().contains("TBCM + DMD"), full.out());
         List<String> lines = Files.readAllLines(tmp.resolve("runs/full/metrics.csv"));
@@ -192,11 +194,12 @@ class DistillCommandTest extends WithManager {
             }
         }
         CliHarness.Result part = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "cut",
-                "--stop-after", "3");
+                "--stop-after", "3", "--method", "tbcm_dmd");
         assertEquals(0, part.exitCode(), part.err());
         CliHarness.Result rest = CliHarness.run("distill", "--config", cfg.toString(), "--runs", runs, "--name", "cut",
                 "--resume");
         assertEquals(0, rest.exitCode(), rest.err());
+        assertTrue(rest.out().contains("TBCM + DMD"), "the resumed run is the saved config's method: " + rest.out());
         assertArrayEquals(Files.readAllBytes(tmp.resolve("runs/full/model.safetensors")),
                 Files.readAllBytes(tmp.resolve("runs/cut/model.safetensors")), "the exported student");
         var tensors = org.tbcm4j.checkpoint.CheckpointFile.read(tmp.resolve("runs/cut/checkpoints/last.safetensors"), m)
