@@ -20,6 +20,9 @@ import org.tbcm4j.model.LatentGenerator;
 public record GuidanceResponse(double low, double high, int samples, double studentDistance, double teacherDistance,
         double studentSize, double teacherSize) {
 
+    /** How far one generator's latents move between the two scales, and their mean size at the low one. */
+    public record Move(double distance, double size) {}
+
     /** The student's response as a fraction of the teacher's. */
     public double fraction() {
         return studentDistance / teacherDistance;
@@ -49,14 +52,23 @@ public record GuidanceResponse(double low, double high, int samples, double stud
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be at least 1, got " + samples);
         }
+        return of(low, high, samples, move(student, low, high, samples, seed, latentShape, root),
+                move(teacher, low, high, samples, seed, latentShape, root));
+    }
+
+    /** One generator's move from {@code low} to {@code high} (the teacher's can be measured once and kept). */
+    public static Move move(DoubleFunction<LatentGenerator> generator, double low, double high, int samples, long seed,
+            long[] latentShape, NDManager root) {
         int per = Math.toIntExact(latentShape[0] * latentShape[1] * latentShape[2]);
-        float[] studentLow = latents(student.apply(low), samples, seed, latentShape, root);
-        float[] studentHigh = latents(student.apply(high), samples, seed, latentShape, root);
-        float[] teacherLow = latents(teacher.apply(low), samples, seed, latentShape, root);
-        float[] teacherHigh = latents(teacher.apply(high), samples, seed, latentShape, root);
-        return new GuidanceResponse(low, high, samples, meanDistance(studentHigh, studentLow, per),
-                meanDistance(teacherHigh, teacherLow, per), meanDistance(studentLow, null, per),
-                meanDistance(teacherLow, null, per));
+        float[] atLow = latents(generator.apply(low), samples, seed, latentShape, root);
+        float[] atHigh = latents(generator.apply(high), samples, seed, latentShape, root);
+        return new Move(meanDistance(atHigh, atLow, per), meanDistance(atLow, null, per));
+    }
+
+    /** The response from the two moves. */
+    public static GuidanceResponse of(double low, double high, int samples, Move student, Move teacher) {
+        return new GuidanceResponse(low, high, samples, student.distance(), teacher.distance(), student.size(),
+                teacher.size());
     }
 
     private static float[] latents(LatentGenerator g, int samples, long seed, long[] latentShape, NDManager root) {

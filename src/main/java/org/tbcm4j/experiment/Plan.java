@@ -91,6 +91,34 @@ public record Plan(String name,
      * iteration); {@code gap} (optional) measures the final student's consistency errors along teacher
      * trajectories and at diffusion points.
      */
+    /**
+     * How far each final student's samples move from w {@code low} to {@code high}, as a fraction of the
+     * teacher's move (tbcm guidance-response), on {@code samples} samples of the evaluation's noise; the
+     * student at {@code studentSteps} [1], the teacher at {@code teacherSteps} [16] with DPM-Solver++(2M).
+     */
+    public record GuidanceResponseSetting(double low, double high, int samples,
+            @JacksonInject(value = Json.ABSENT + "studentSteps", useInput = OptBoolean.TRUE) Integer studentSteps,
+            @JacksonInject(value = Json.ABSENT + "teacherSteps", useInput = OptBoolean.TRUE) Integer teacherSteps) {
+        public GuidanceResponseSetting {
+            GuidanceScales.check("evaluation.guidance_response.low", low);
+            GuidanceScales.check("evaluation.guidance_response.high", high);
+            if (low == high) {
+                throw new IllegalArgumentException("evaluation.guidance_response: low and high must differ, both are "
+                        + low);
+            }
+            if (samples < 1 || samples > 100_000) {
+                throw new IllegalArgumentException("evaluation.guidance_response.samples must be in 1..100000, got "
+                        + samples);
+            }
+            studentSteps = studentSteps == null ? 1 : studentSteps;
+            teacherSteps = teacherSteps == null ? 16 : teacherSteps;
+            if (studentSteps < 1 || studentSteps > 64 || teacherSteps < 1 || teacherSteps > 1000) {
+                throw new IllegalArgumentException("evaluation.guidance_response: student_steps must be in 1..64 and "
+                        + "teacher_steps in 1..1000");
+            }
+        }
+    }
+
     public record Evaluation(int samples, long seed, List<Integer> studentSteps, List<Double> guidance,
             @JacksonInject(value = Json.ABSENT + "intermediateTime", useInput = OptBoolean.TRUE) Double intermediateTime,
             @JacksonInject(value = Json.ABSENT + "snapshots", useInput = OptBoolean.TRUE) Boolean snapshots,
@@ -99,7 +127,10 @@ public record Plan(String name,
             @JacksonInject(value = Json.ABSENT + "teacherModel", useInput = OptBoolean.TRUE) String teacherModel,
             @JacksonInject(value = Json.ABSENT + "autoencoder", useInput = OptBoolean.TRUE) String autoencoder,
             @JacksonInject(value = Json.ABSENT + "classifier", useInput = OptBoolean.TRUE) String classifier,
-            @JacksonInject(value = Json.ABSENT + "reference", useInput = OptBoolean.TRUE) String reference) {
+            @JacksonInject(value = Json.ABSENT + "reference", useInput = OptBoolean.TRUE) String reference,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @JacksonInject(value = Json.ABSENT + "guidanceResponse", useInput = OptBoolean.TRUE)
+            GuidanceResponseSetting guidanceResponse) {
         public Evaluation {
             if (samples < 20 || samples > 100_000) {
                 throw new IllegalArgumentException("evaluation.samples must be in 20..100000, got " + samples);
@@ -273,6 +304,23 @@ public record Plan(String name,
     /** The evaluation, as a JSON tree: stored with each result, so that a changed evaluation is redone. */
     public Map<String, Object> evaluationJson() {
         return Json.JSON.convertValue(evaluation, Map.class);
+    }
+
+    /**
+     * Whether scores kept under an evaluation read back from a file are this plan's: the same evaluation up to
+     * its guidance response, which is measured apart and does not change the scores.
+     */
+    boolean sameScoring(JsonNode stored) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode a = Json.JSON.valueToTree(Json.JSON.treeToValue(stored,
+                    Evaluation.class));
+            com.fasterxml.jackson.databind.node.ObjectNode b = Json.JSON.valueToTree(evaluation);
+            a.remove("guidance_response");
+            b.remove("guidance_response");
+            return a.equals(b);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Whether an evaluation read back from a result file is this plan's (compared as values, not as JSON text). */

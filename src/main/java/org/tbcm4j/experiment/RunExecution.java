@@ -16,6 +16,7 @@ import org.tbcm4j.config.Configs;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.distill.GapAnalysis;
+import org.tbcm4j.eval.GuidanceResponse;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
@@ -68,6 +69,9 @@ public final class RunExecution {
         if (plan.evaluation().gap() != null) {
             result.put("gap", gap(plan.evaluation().gap(), config, dir, root));
         }
+        if (plan.evaluation().guidanceResponse() != null) {
+            result.put("guidance_response", guidanceResponse(plan.evaluation(), layout, dir.model(), root));
+        }
         write(layout.result(armName, seed), result);
     }
 
@@ -94,6 +98,55 @@ public final class RunExecution {
         result.put("evaluation", plan.evaluationJson());
         result.put("rows", rows);
         write(new Layout(out).teacherResult(), result);
+    }
+
+    /**
+     * The final student's guidance response. The teacher's move is the same for every run of the plan, so the
+     * first run measures it and keeps it beside the results (with what it was measured under).
+     */
+    private static Map<String, Object> guidanceResponse(Plan.Evaluation e, Layout layout, Path model, NDManager root) {
+        Plan.GuidanceResponseSetting s = e.guidanceResponse();
+        try (NDManager m = root.newSubManager()) {
+            Student student = ModelFiles.student(model, m);
+            DiT teacher = ModelFiles.teacher(Home.resolve(e.teacherModel()), m);
+            long[] shape = {teacher.config().channels(), teacher.config().imageSize(), teacher.config().imageSize()};
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("setting", Json.JSON.valueToTree(s));
+            key.put("seed", e.seed());
+            key.put("teacher_sha256", Digests.sha256(Home.resolve(e.teacherModel())));
+            Path kept = layout.file("guidance-response-teacher.json");
+            GuidanceResponse.Move teacherMove;
+            JsonNode previous = Files.exists(kept) ? read(kept) : null;
+            // compared as read back from text, where a long that fits in an int reads as one
+            JsonNode keyAsStored;
+            try {
+                keyAsStored = Json.JSON.readTree(Json.write(key));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            if (previous != null && previous.path("key").equals(keyAsStored)) {
+                teacherMove = new GuidanceResponse.Move(previous.path("distance").asDouble(),
+                        previous.path("size").asDouble());
+            } else {
+                teacherMove = GuidanceResponse.move(w -> new TeacherGenerator(teacher, OdeSampler.DPM_SOLVER_2M,
+                        s.teacherSteps(), w, 1.0), s.low(), s.high(), s.samples(), e.seed(), shape, m);
+                Map<String, Object> keep = new LinkedHashMap<>();
+                keep.put("key", key);
+                keep.put("distance", teacherMove.distance());
+                keep.put("size", teacherMove.size());
+                write(kept, keep);
+            }
+            GuidanceResponse.Move studentMove = GuidanceResponse.move(w -> new StudentGenerator(student, s.studentSteps(),
+                    e.intermediateTime(), w, e.seed()), s.low(), s.high(), s.samples(), e.seed(), shape, m);
+            GuidanceResponse r = GuidanceResponse.of(s.low(), s.high(), s.samples(), studentMove, teacherMove);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("fraction", r.fraction());
+            out.put("student_distance", r.studentDistance());
+            out.put("teacher_distance", r.teacherDistance());
+            out.put("student_relative", r.studentRelative());
+            out.put("teacher_relative", r.teacherRelative());
+            return out;
+        }
     }
 
     /** The run's cost: iterations, training (loop) seconds, pairs per second, peak memory, teacher evaluations. */
@@ -140,7 +193,7 @@ public final class RunExecution {
             String digest = Digests.sha256(model.getValue());
             JsonNode previous = Files.exists(kept) ? read(kept) : null;
             if (previous != null && previous.path("model_sha256").asText().equals(digest)
-                    && plan.sameEvaluation(previous.path("evaluation"))) {
+                    && plan.sameScoring(previous.path("evaluation"))) {
                 previous.path("rows").forEach(rows::add);
                 continue;
             }

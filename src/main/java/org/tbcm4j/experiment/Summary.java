@@ -42,6 +42,8 @@ public final class Summary {
     private final List<Row> teacher = new ArrayList<>();
     /** Per arm, per seed, per route index: {t, trajectory error, diffusion error} (runs scored with a gap). */
     private final Map<String, Map<Long, Map<Integer, double[]>>> gap = new LinkedHashMap<>();
+    /** Per arm, per seed: the final student's guidance response (runs scored with one). */
+    private final Map<String, Map<Long, Double>> response = new LinkedHashMap<>();
 
     Summary(Plan plan, Layout layout, String command) {
         this.plan = plan;
@@ -75,6 +77,10 @@ public final class Summary {
         JsonNode training = result.path("training");
         long iterations = training.path("iterations").asLong();
         costs.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed, values(training, COST));
+        if (result.has("guidance_response")) {
+            response.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed,
+                    result.path("guidance_response").path("fraction").asDouble(Double.NaN));
+        }
         for (JsonNode g : result.path("gap")) {
             gap.computeIfAbsent(arm, a -> new LinkedHashMap<>()).computeIfAbsent(seed, x -> new TreeMap<>())
                     .put(g.path("index").asInt(), new double[] {g.path("t").asDouble(),
@@ -165,6 +171,9 @@ public final class Summary {
                 gens.add(gen);
             }
             a.put("generators", gens);
+            if (response.containsKey(arm)) {
+                a.put("guidance_response", statsJson(stats(response.get(arm))));
+            }
             if (gap.containsKey(arm)) {
                 List<Map<String, Object>> g = new ArrayList<>();
                 for (int i : gapIndices()) {
@@ -208,6 +217,9 @@ public final class Summary {
                 cost.put(metric, d);
             }
             c.put("cost", cost);
+            if (response.containsKey(arm) && response.containsKey(against)) {
+                c.put("guidance_response", differenceJson(difference(response.get(arm), response.get(against))));
+            }
             if (gap.containsKey(arm) && gap.containsKey(against)) {
                 List<Map<String, Object>> g = new ArrayList<>();
                 for (int i : gapIndices()) {
@@ -399,6 +411,9 @@ public final class Summary {
             }
             tables.add(t);
         }
+        if (!response.isEmpty()) {
+            responseTable(titles, tables);
+        }
         if (!gap.isEmpty()) {
             gapTables(titles, tables);
         }
@@ -409,6 +424,34 @@ public final class Summary {
             }
         }
         return tables;
+    }
+
+    /**
+     * The final students' guidance response (their samples' move between two w as a fraction of the
+     * teacher's: 1 follows w as the teacher does, 0 ignores it), per arm and per comparison.
+     */
+    private void responseTable(List<String> titles, List<List<List<String>>> tables) {
+        Plan.GuidanceResponseSetting s = plan.evaluation().guidanceResponse();
+        titles.add("Guidance response: the student's move from w " + (s == null ? "?" : number(s.low())) + " to "
+                + (s == null ? "?" : number(s.high())) + " as a fraction of the teacher's, mean ± sd [95 % interval]");
+        List<List<String>> t = new ArrayList<>();
+        t.add(HtmlReport.row("arm", "runs", "fraction"));
+        for (String arm : armNames()) {
+            if (response.containsKey(arm)) {
+                t.add(HtmlReport.row(arm, String.valueOf(response.get(arm).size()), cell(stats(response.get(arm)), 3)));
+            }
+        }
+        for (List<String> pair : plan.comparisons()) {
+            if (response.containsKey(pair.get(0)) && response.containsKey(pair.get(1))) {
+                t.add(HtmlReport.row(pair.get(0) + " − " + pair.get(1), "",
+                        differenceCell(difference(response.get(pair.get(0)), response.get(pair.get(1))), 3)));
+            }
+        }
+        tables.add(t);
+    }
+
+    private static String number(double w) {
+        return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 
     /** The route indices the gap was measured at. */

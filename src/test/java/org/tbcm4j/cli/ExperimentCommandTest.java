@@ -208,6 +208,31 @@ class ExperimentCommandTest extends WithManager {
         Files.writeString(plan, Files.readString(plan).replace("samples: 20", "samples: 30"));
         assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
         assertTrue(fdOf(result, 2, 1) != 123.0, "rescored with the new evaluation");
+
+        // a guidance response added to the evaluation: the run is redone, its scores kept, the response measured
+        markFirstFd(kept, 123.0);
+        Files.writeString(plan, Files.readString(plan).replace("  snapshots: true\n",
+                "  snapshots: true\n  guidance_response: {low: 1.0, high: 3.0, samples: 10, teacher_steps: 2}\n"));
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        assertEquals(123.0, fdOf(result, 2, 1), 0.0, "the scores do not depend on the guidance response");
+        JsonNode response = Json.JSON.readTree(result.toFile()).get("guidance_response");
+        double student = response.get("student_distance").asDouble();
+        double teacher = response.get("teacher_distance").asDouble();
+        assertTrue(student > 0 && teacher > 0, response.toString());
+        assertEquals(student / teacher, response.get("fraction").asDouble(), 1e-12);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Guidance response: the student's move from w 1 "
+                + "to 3"), "summary.md");
+        // the teacher's move is measured once per plan and kept: a kept value is what the next run uses
+        Path teacherMove = out.resolve("guidance-response-teacher.json");
+        com.fasterxml.jackson.databind.node.ObjectNode t =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.JSON.readTree(teacherMove.toFile());
+        assertEquals(teacher, t.get("distance").asDouble(), 0.0);
+        t.put("distance", 2 * teacher);
+        Files.writeString(teacherMove, Json.JSON.writeValueAsString(t));
+        Files.delete(result);
+        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        assertEquals(student / (2 * teacher), Json.JSON.readTree(result.toFile()).at("/guidance_response/fraction")
+                .asDouble(), 1e-12);
     }
 
     private static void markFirstFd(Path kept, double fd) throws Exception {
