@@ -34,6 +34,10 @@ public final class EvalSweepCommand implements Callable<Integer> {
             description = "Guidance scales (default: ${DEFAULT-VALUE}).")
     double[] cfgList;
 
+    @Option(names = "--intermediate-list", split = ",",
+            description = "Student, 2 steps: intermediate times to sweep, in (0, 1.5708) (default: --intermediate alone).")
+    double[] intermediateList;
+
     @Mixin
     ScoringOptions scoring;
 
@@ -43,26 +47,38 @@ public final class EvalSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> csv = new ArrayList<>(List.of("steps,cfg,fd,kid,kid_std,precision,recall,class_accuracy,"
+        List<String> csv = new ArrayList<>(List.of("steps,cfg,intermediate,fd,kid,kid_std,precision,recall,class_accuracy,"
                 + "samples,network_evaluations_per_sample,generation_seconds"));
-        List<String> md = new ArrayList<>(List.of("| steps | CFG | FD | KID | precision | recall | class accuracy |",
-                "|---|---|---|---|---|---|---|"));
+        List<String> md = new ArrayList<>(List.of("| steps | CFG | intermediate t | FD | KID | precision | recall | "
+                + "class accuracy |", "|---|---|---|---|---|---|---|---|"));
+        double[] intermediates = intermediateList == null ? new double[] {generation.intermediate} : intermediateList;
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(generation.autoencoderPath(), root);
             Scorer scorer = scoring.load(generation.modelPath(), root);
             for (int steps : stepList) {
                 for (double cfg : cfgList) {
-                    generation.steps = steps;
-                    generation.cfg = cfg;
-                    LatentGenerator generator = generation.generator(ae, root);
-                    GeneratedSet set = scorer.generate(generator, ae, scoring.samples, generation.seed, generation.batch, root);
-                    Metrics m = scorer.score(set, generation.seed);
-                    csv.add(String.format(Locale.ROOT, "%d,%s,%.5f,%.6f,%.6f,%.4f,%.4f,%.4f,%d,%d,%.1f", steps, cfg,
-                            m.fd(), m.kid(), m.kidStd(), m.precision(), m.recall(), m.classAccuracy(), m.samples(),
-                            generator.evaluationsPerSample(), set.seconds()));
-                    md.add(String.format(Locale.ROOT, "| %d | %s | %.3f | %.4f | %.3f | %.3f | %.3f |", steps, cfg,
-                            m.fd(), m.kid(), m.precision(), m.recall(), m.classAccuracy()));
-                    System.out.println(md.get(md.size() - 1));
+                    // the intermediate time only moves a 2-step student; other settings are scored once
+                    for (double t : steps == 2 ? intermediates : new double[] {generation.intermediate}) {
+                        generation.steps = steps;
+                        generation.cfg = cfg;
+                        generation.intermediate = t;
+                        LatentGenerator generator = generation.generator(ae, root);
+                        String mid = steps == 2 && generator instanceof org.tbcm4j.model.StudentGenerator
+                                ? String.valueOf(t) : "";
+                        GeneratedSet set = scorer.generate(generator, ae, scoring.samples, generation.seed,
+                                generation.batch, root);
+                        Metrics m = scorer.score(set, generation.seed);
+                        csv.add(String.format(Locale.ROOT, "%d,%s,%s,%.5f,%.6f,%.6f,%.4f,%.4f,%.4f,%d,%d,%.1f", steps,
+                                cfg, mid, m.fd(), m.kid(), m.kidStd(), m.precision(), m.recall(), m.classAccuracy(),
+                                m.samples(), generator.evaluationsPerSample(), set.seconds()));
+                        md.add(String.format(Locale.ROOT, "| %d | %s | %s | %.3f | %.4f | %.3f | %.3f | %.3f |", steps,
+                                cfg, mid.isEmpty() ? "–" : mid, m.fd(), m.kid(), m.precision(), m.recall(),
+                                m.classAccuracy()));
+                        System.out.println(md.get(md.size() - 1));
+                        if (mid.isEmpty()) {
+                            break;  // a teacher ignores the intermediate time: one row
+                        }
+                    }
                 }
             }
         }

@@ -96,6 +96,17 @@ class DistillCommandTest extends WithManager {
         CliHarness.Result rising = CliHarness.run(concat(common, "--steps", "3", "--times", "0.6,1.0"));
         assertEquals(1, rising.exitCode());
         assertTrue(rising.err().contains("must descend strictly inside (0, 1.5708)"), rising.err());
+        // eval-sweep over the 2-step sampler's intermediate time: one row per time at 2 steps, one at 1 step
+        CliHarness.Result sweep = CliHarness.run("eval-sweep", "--model", student.toString(), "--autoencoder",
+                ae.toString(), "--classifier", classifier.toString(), "--reference", reference.toString(), "--samples",
+                "20", "--step-list", "1,2", "--cfg-list", "2", "--intermediate-list", "0.5,1.2", "--out",
+                tmp.resolve("sweep").toString());
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        List<String> rows = Files.readAllLines(tmp.resolve("sweep.csv"));
+        assertEquals(4, rows.size(), String.join("\n", rows));
+        assertTrue(rows.get(1).startsWith("1,2.0,,") && rows.get(2).startsWith("2,2.0,0.5,")
+                && rows.get(3).startsWith("2,2.0,1.2,"), String.join("\n", rows));
+        assertTrue(!rows.get(2).split(",")[3].equals(rows.get(3).split(",")[3]), "another time, another FD");
     }
 
     private static String[] concat(String[] a, String... b) {
