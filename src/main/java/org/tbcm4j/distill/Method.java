@@ -26,14 +26,18 @@ public sealed interface Method permits Tbcm, DataScm, SanaSprint, TbcmDmd {
     /** The method in a few words, for logs and tables. */
     String title();
 
-    /** Whether it reads real images (then the run needs a dataset). */
-    boolean readsImages();
+    /** Whether it reads real images (then the run needs a dataset); an image-free method does not. */
+    default boolean readsImages() {
+        return false;
+    }
 
     /**
      * Where the method departs from the config, in words ("" when nowhere): printed at the start of a run,
      * so that a setting the method overrides is never overridden silently.
      */
-    String ownSettings(DistillConfig cfg);
+    default String ownSettings(DistillConfig cfg) {
+        return "";
+    }
 
     /** Builds the method's pairs, loss settings and own network for {@code student} distilled from {@code teacher}. */
     Ingredients build(DistillConfig cfg, DiT teacher, Student student, Dataset data, NDManager root);

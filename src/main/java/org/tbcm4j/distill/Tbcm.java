@@ -26,16 +26,6 @@ public record Tbcm() implements Method {
     }
 
     @Override
-    public boolean readsImages() {
-        return false;
-    }
-
-    @Override
-    public String ownSettings(DistillConfig cfg) {
-        return "";
-    }
-
-    @Override
     public Ingredients build(DistillConfig cfg, DiT teacher, Student student, Dataset data, NDManager root) {
         DegenerateFilter filter = null;
         if (cfg.filter() != null && cfg.filter().enabled()) {

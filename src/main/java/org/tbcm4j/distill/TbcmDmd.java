@@ -36,16 +36,6 @@ public record TbcmDmd() implements Method {
         return "TBCM + DMD (trajectory pairs and a distribution-matching regulariser, image-free)";
     }
 
-    @Override
-    public boolean readsImages() {
-        return false;
-    }
-
-    @Override
-    public String ownSettings(DistillConfig cfg) {
-        return "";
-    }
-
     /**
      * The fake score starts as the student does (the teacher's backbone, a zero-initialised guidance input),
      * so at the start x_fake is the teacher's unguided estimate; it trains with the student's optimizer
