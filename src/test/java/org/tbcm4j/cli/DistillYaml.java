@@ -7,7 +7,7 @@ final class DistillYaml {
     private DistillYaml() {}
 
     static String tiny(Path teacher, int steps) {
-        return "name: d\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
+        return "name: d\nseed: 5\nteacher: " + teacher + "\nmethod: tbcm\n"
                 + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
                 + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: none\n"
                 + "data_pairs: null\nloss:\n  tangent_warmup: 2\n"
