@@ -183,7 +183,8 @@ class ExperimentCommandTest extends WithManager {
 
     @Test
     void keptScoresAreReusedOnlyForTheSameModelBytesAndEvaluation() throws Exception {
-        Path plan = plan("kept", "[1]", TRAJECTORY.replace("CONFIG", config.toString()), "  snapshots: true\n");
+        Path plan = plan("kept", "[1]", TRAJECTORY.replace("CONFIG", config.toString()),
+                "  snapshots: true\n  teacher: [{steps: 2, cfg: 1.5}]\n");
         Path out = tmp.resolve("kept");
         assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
         Path result = out.resolve("results/traj/seed-1.json");
@@ -213,7 +214,9 @@ class ExperimentCommandTest extends WithManager {
         markFirstFd(kept, 123.0);
         Files.writeString(plan, Files.readString(plan).replace("  snapshots: true\n",
                 "  snapshots: true\n  guidance_response: {low: 1.0, high: 3.0, samples: 10, teacher_steps: 2}\n"));
-        assertEquals(0, CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString()).exitCode());
+        CliHarness.Result added = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString());
+        assertEquals(0, added.exitCode(), added.err());
+        assertTrue(added.out().contains("1 to do"), "the run's result is redone, the teacher's kept: " + added.out());
         assertEquals(123.0, fdOf(result, 2, 1), 0.0, "the scores do not depend on the guidance response");
         JsonNode response = Json.JSON.readTree(result.toFile()).get("guidance_response");
         double student = response.get("student_distance").asDouble();
