@@ -18,7 +18,7 @@ import org.tbcm4j.model.DiTConfig;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.Rng;
 
-/** 500 steps of JVP plus training: live native arrays stay constant and resident memory flat. */
+/** 600 steps of JVP plus training: live native arrays stay constant and resident memory flat. */
 class MemoryStabilityTest {
 
     @Test
@@ -29,7 +29,7 @@ class MemoryStabilityTest {
             AdamW opt = new AdamW(dit, OptimizerConfig.defaults(1e-3), root);
             int arraysAt50 = -1;
             java.util.List<Long> readings = new java.util.ArrayList<>();
-            for (int step = 1; step <= 500; step++) {
+            for (int step = 1; step <= 600; step++) {
                 try (StepScope s = StepScope.open(root)) {
                     Rng rng = Rng.of(3, "leak", step);
                     NDManager sm = s.manager();
@@ -47,17 +47,19 @@ class MemoryStabilityTest {
                 if (step == 50) {
                     arraysAt50 = liveArrays(root);
                 }
-                if (step >= 100 && step % 50 == 0) {
+                if (step >= 150 && step % 50 == 0) {
                     // Collected every 50 steps so that the Java heap cannot grow unchecked and hide the trend.
                     readings.add(nativeResidentAfterGc() >> 20);
                 }
             }
-            assertEquals(arraysAt50, liveArrays(root), "live native arrays after 500 steps");
+            assertEquals(arraysAt50, liveArrays(root), "live native arrays after 600 steps");
             // Readings swing by about ±20 MiB without a trend; a leak raises the floor, so compare floors:
-            // steps 100-250 against steps 350-500. A leak of 100 KB per step would raise it by 25 MiB.
+            // steps 150-300 against steps 450-600. A leak of 100 KB per step would raise it by 30 MiB. The
+            // reading at step 100 is left out: on a loaded machine the allocator was still growing there
+            // (about 20 MiB below the plateau, at this commit and before it).
             long early = readings.subList(0, 4).stream().mapToLong(Long::longValue).min().orElseThrow();
-            long late = readings.subList(5, 9).stream().mapToLong(Long::longValue).min().orElseThrow();
-            assertTrue(late - early < 20, "native resident MiB every 50 steps from 100: " + readings);
+            long late = readings.subList(6, 10).stream().mapToLong(Long::longValue).min().orElseThrow();
+            assertTrue(late - early < 20, "native resident MiB every 50 steps from 150: " + readings);
         }
     }
 
