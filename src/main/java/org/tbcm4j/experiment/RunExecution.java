@@ -108,8 +108,8 @@ public final class RunExecution {
         Plan.GuidanceResponseSetting s = e.guidanceResponse();
         try (NDManager m = root.newSubManager()) {
             Student student = ModelFiles.student(model, m);
-            DiT teacher = ModelFiles.teacher(Home.resolve(e.teacherModel()), m);
-            long[] shape = {teacher.config().channels(), teacher.config().imageSize(), teacher.config().imageSize()};
+            var backbone = student.config().backbone();
+            long[] shape = {backbone.channels(), backbone.imageSize(), backbone.imageSize()};
             Map<String, Object> key = new LinkedHashMap<>();
             key.put("setting", Json.JSON.valueToTree(s));
             key.put("seed", e.seed());
@@ -128,6 +128,8 @@ public final class RunExecution {
                 teacherMove = new GuidanceResponse.Move(previous.path("distance").asDouble(),
                         previous.path("size").asDouble());
             } else {
+                // the teacher is loaded only when its move is not kept yet
+                DiT teacher = ModelFiles.teacher(Home.resolve(e.teacherModel()), m);
                 teacherMove = GuidanceResponse.move(w -> new TeacherGenerator(teacher, OdeSampler.DPM_SOLVER_2M,
                         s.teacherSteps(), w, 1.0), s.low(), s.high(), s.samples(), e.seed(), shape, m);
                 Map<String, Object> keep = new LinkedHashMap<>();
