@@ -55,13 +55,13 @@ public final class Experiment {
     /** What the plan would run: each arm's config file, overrides and pairs per iteration, and what is done. */
     public void describe() {
         for (Plan.Arm arm : plan.arms()) {
-            long seed = plan.seeds().get(0);
-            DistillConfig c = plan.config(arm, seed, List.of());
-            long done = plan.seeds().stream().filter(s -> Files.exists(layout.result(arm.name(), s))).count();
+            List<Long> seeds = plan.seeds(arm);
+            DistillConfig c = plan.config(arm, seeds.get(0), List.of());
+            long done = seeds.stream().filter(s -> Files.exists(layout.result(arm.name(), s))).count();
             System.out.printf(Locale.ROOT, "%s: %s %s%s → %s: %d pairs per iteration, %d iterations; %d/%d seeds done%n",
                     arm.name(), plan.configFile(arm), plan.armOverrides(arm),
                     arm.matchTimeOf() == null ? "" : ", time matched to " + arm.matchTimeOf(), c.method(),
-                    c.pairsPerIteration(), c.training().steps(), done, plan.seeds().size());
+                    c.pairsPerIteration(), c.training().steps(), done, seeds.size());
         }
     }
 
@@ -72,14 +72,17 @@ public final class Experiment {
             all.add(new Task(null, 0));
         }
         // seed-major, so that an interrupted plan has whole seeds to compare
-        for (long seed : plan.seeds()) {
+        for (long seed : plan.allSeeds()) {
             for (Plan.Arm arm : plan.arms()) {
-                all.add(new Task(arm.name(), seed));
+                if (plan.seeds(arm).contains(seed)) {
+                    all.add(new Task(arm.name(), seed));
+                }
             }
         }
         List<Task> pending = all.stream().filter(t -> !done(t)).toList();
-        System.out.printf(Locale.ROOT, "experiment %s: %d runs (%d arms × %d seeds)%s, %d to do, %d job%s; out: %s%n",
-                plan.name(), plan.arms().size() * plan.seeds().size(), plan.arms().size(), plan.seeds().size(),
+        System.out.printf(Locale.ROOT, "experiment %s: %d runs (%d arms × %s seeds)%s, %d to do, %d job%s; out: %s%n",
+                plan.name(), all.size() - (plan.evaluation().teacher().isEmpty() ? 0 : 1), plan.arms().size(),
+                plan.uniformSeeds() ? String.valueOf(plan.seeds().size()) : "their",
                 plan.evaluation().teacher().isEmpty() ? "" : " and the teacher", pending.size(), jobs,
                 jobs == 1 ? "" : "s", layout.out());
         copyPlan();

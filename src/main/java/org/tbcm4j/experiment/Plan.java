@@ -39,15 +39,22 @@ public record Plan(String name,
      * One arm. {@code like} starts from another arm's config and overrides (then adds its own);
      * {@code matchTimeOf} gives it another arm's measured training time: each key of {@code timeScaled}
      * (whole numbers, default training.steps) is multiplied, per seed, by the training seconds of that arm
-     * over those of {@code like}, so that both train for the same wall time.
+     * over those of {@code like}, so that both train for the same wall time. {@code seeds} (optional, not taken
+     * from the like-arm) replaces the plan's seeds for this arm: more seeds where a claim needs them, fewer
+     * where a screen does.
      */
     public record Arm(String name, @JacksonInject(value = Json.ABSENT + "config", useInput = OptBoolean.TRUE) String config,
             @JacksonInject(value = Json.ABSENT + "set", useInput = OptBoolean.TRUE) List<String> set,
             @JacksonInject(value = Json.ABSENT + "like", useInput = OptBoolean.TRUE) String like,
             @JacksonInject(value = Json.ABSENT + "matchTimeOf", useInput = OptBoolean.TRUE) String matchTimeOf,
-            @JacksonInject(value = Json.ABSENT + "timeScaled", useInput = OptBoolean.TRUE) List<String> timeScaled) {
+            @JacksonInject(value = Json.ABSENT + "timeScaled", useInput = OptBoolean.TRUE) List<String> timeScaled,
+            @JacksonInject(value = Json.ABSENT + "seeds", useInput = OptBoolean.TRUE) List<Long> seeds) {
         public Arm {
             set = set == null ? List.of() : List.copyOf(set);
+            if (seeds != null) {
+                checkSeeds("arm '" + name + "': seeds", seeds);
+                seeds = List.copyOf(seeds);
+            }
             timeScaled = timeScaled == null ? List.of("training.steps") : List.copyOf(timeScaled);
         }
     }
@@ -161,12 +168,7 @@ public record Plan(String name,
         if (name == null || !SAFE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name must be 1-64 letters, digits, '.', '_' or '-', got " + name);
         }
-        if (seeds == null || seeds.isEmpty()) {
-            throw new IllegalArgumentException("seeds must list at least one seed");
-        }
-        if (seeds.size() > MAX_SEEDS || new HashSet<>(seeds).size() != seeds.size()) {
-            throw new IllegalArgumentException("seeds must be distinct and at most " + MAX_SEEDS + ", got " + seeds);
-        }
+        checkSeeds("seeds", seeds);
         if (evaluation == null) {
             throw new IllegalArgumentException("evaluation is required");
         }
@@ -198,6 +200,19 @@ public record Plan(String name,
                         + "whose time per iteration is scaled)");
             }
         }
+        for (Arm arm : arms) {
+            if (arm.matchTimeOf() != null) {
+                List<Long> own = arm.seeds() == null ? seeds : arm.seeds();
+                for (String dep : List.of(arm.like(), arm.matchTimeOf())) {
+                    Arm other = arms.stream().filter(a -> a.name().equals(dep)).findFirst().orElseThrow();
+                    List<Long> theirs = other.seeds() == null ? seeds : other.seeds();
+                    if (!theirs.containsAll(own)) {
+                        throw new IllegalArgumentException("arm '" + arm.name() + "' matches times seed by seed, so "
+                                + "arm '" + dep + "' needs its seeds " + own + ", it has " + theirs);
+                    }
+                }
+            }
+        }
         if (reference == null || !names.contains(reference)) {
             throw new IllegalArgumentException("reference must name an arm of the plan (arms: " + names + "), got "
                     + reference);
@@ -215,13 +230,50 @@ public record Plan(String name,
         arms = List.copyOf(arms);
     }
 
+    private static void checkSeeds(String what, List<Long> seeds) {
+        if (seeds == null || seeds.isEmpty()) {
+            throw new IllegalArgumentException(what + " must list at least one seed");
+        }
+        if (seeds.size() > MAX_SEEDS || seeds.contains(null) || new HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException(what + " must be distinct and at most " + MAX_SEEDS + ", got " + seeds);
+        }
+    }
+
+    /** The seeds an arm is trained with: its own, or the plan's. */
+    public List<Long> seeds(Arm arm) {
+        return arm.seeds() == null ? seeds : arm.seeds();
+    }
+
+    /** Every seed of the plan, the plan's first, then those only some arms have (the order runs are made in). */
+    public List<Long> allSeeds() {
+        java.util.LinkedHashSet<Long> all = new java.util.LinkedHashSet<>(seeds);
+        arms.forEach(a -> all.addAll(seeds(a)));
+        return List.copyOf(all);
+    }
+
+    /** Whether every arm has the plan's seeds. */
+    public boolean uniformSeeds() {
+        return arms.stream().allMatch(a -> seeds(a).equals(seeds));
+    }
+
+    /** "seeds [0, 1, 2]", and the arms with other seeds, for summaries. */
+    public String seedsText() {
+        StringBuilder b = new StringBuilder("Seeds " + seeds);
+        for (Arm a : arms) {
+            if (!seeds(a).equals(seeds)) {
+                b.append(", arm `").append(a.name()).append("` ").append(seeds(a));
+            }
+        }
+        return b.toString();
+    }
+
     /** Reads a plan and checks every arm's config and overrides now, before any run starts. */
     public static Plan load(Path file) {
         Plan plan = Configs.load(file, Plan.class);
         for (Arm arm : plan.arms()) {
             plan.armChain(arm);
             try {
-                plan.config(arm, plan.seeds().get(0), List.of());
+                plan.config(arm, plan.seeds(arm).get(0), List.of());
             } catch (ConfigException | IllegalArgumentException e) {
                 throw new ConfigException(file + ": arm '" + arm.name() + "': " + e.getMessage());
             }

@@ -49,7 +49,7 @@ public final class Summary {
         this.plan = plan;
         this.command = command;
         for (Plan.Arm arm : plan.arms()) {
-            for (long seed : plan.seeds()) {
+            for (long seed : plan.seeds(arm)) {
                 Path file = layout.result(arm.name(), seed);
                 if (Files.exists(file)) {
                     add(arm.name(), seed, RunExecution.read(file));
@@ -150,6 +150,11 @@ public final class Summary {
         out.put("command", command);
         out.put("reference", plan.reference());
         out.put("seeds", plan.seeds());
+        if (!plan.uniformSeeds()) {
+            Map<String, Object> perArm = new LinkedHashMap<>();
+            plan.arms().forEach(a -> perArm.put(a.name(), plan.seeds(a)));
+            out.put("arm_seeds", perArm);
+        }
         out.put("evaluation", plan.evaluationJson());
         List<Map<String, Object>> arms = new ArrayList<>();
         for (String arm : armNames()) {
@@ -546,10 +551,10 @@ public final class Summary {
         }
         Plan.Evaluation e = plan.evaluation();
         b.append("Made by `").append(command).append("`.\n\n");
-        b.append(String.format(Locale.ROOT, "Seeds %s; reference arm `%s`. Evaluation: %d samples per generator, "
+        b.append(String.format(Locale.ROOT, "%s; reference arm `%s`. Evaluation: %d samples per generator, "
                 + "balanced over the classes, noise seed %d (the same noise for every run), FD/KID/precision/recall "
                 + "in the evaluation classifier's features against the test split. Intervals: Student's t, 95 %%, "
-                + "over seeds.%n%n", plan.seeds(), plan.reference(), e.samples(), e.seed()));
+                + "over seeds.%n%n", plan.seedsText(), plan.reference(), e.samples(), e.seed()));
         List<String> titles = new ArrayList<>();
         List<List<List<String>>> tables = qualityTables(titles);
         for (int i = 0; i < tables.size(); i++) {
@@ -571,8 +576,8 @@ public final class Summary {
         if (!plan.description().isBlank()) {
             page.paragraph(plan.description().strip());
         }
-        page.paragraph(String.format(Locale.ROOT, "Seeds %s, reference arm %s, %d evaluation samples (noise seed %d). "
-                + "Error bars and intervals: 95 %% (Student's t over seeds).", plan.seeds(), plan.reference(),
+        page.paragraph(String.format(Locale.ROOT, "%s, reference arm %s, %d evaluation samples (noise seed %d). "
+                + "Error bars and intervals: 95 %% (Student's t over seeds).", plan.seedsText().replace("`", ""), plan.reference(),
                 plan.evaluation().samples(), plan.evaluation().seed()));
         List<String[]> figures = new ArrayList<>();
         for (String g : generators()) {

@@ -290,6 +290,28 @@ class ExperimentCommandTest extends WithManager {
     }
 
     @Test
+    void anArmWithItsOwnSeedsRunsThemAndIsComparedOverTheSharedOnes() throws Exception {
+        Path plan = plan("arm-seeds", "[1]", (TRAJECTORY + "  - name: more\n    like: traj\n    seeds: [2, 1]\n")
+                .replace("CONFIG", config.toString()), "");
+        Path out = tmp.resolve("arm-seeds");
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString(),
+                "--data", data.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        assertTrue(r.out().contains("3 runs (2 arms × their seeds)"), r.out());
+        assertTrue(Files.exists(out.resolve("results/traj/seed-1.json")));
+        assertFalse(Files.exists(out.resolve("results/traj/seed-2.json")), "traj has the plan's seeds only");
+        assertTrue(Files.exists(out.resolve("results/more/seed-1.json")));
+        assertTrue(Files.exists(out.resolve("results/more/seed-2.json")));
+        JsonNode summary = Json.JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("[2,1]", summary.at("/arm_seeds/more").toString());
+        assertEquals(2, summary.at("/arms/1/runs").asInt());
+        // the comparison more − traj has one shared seed: its mean is that seed's difference
+        double d = fd(out, "more", 1) - fd(out, "traj", 1);
+        assertEquals(d, summary.at("/comparisons/0/generators/0/fd/mean").asDouble(), 1e-12);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Seeds [1], arm `more` [2, 1]"));
+    }
+
+    @Test
     void badPlansFailWithOneLineNamingTheProblem() throws Exception {
         String arm = TRAJECTORY.replace("CONFIG", config.toString());
         assertOneLine(plan("a", "[1]", arm + "    confg: x\n", ""), "unknown field 'arms[0].confg'");
@@ -298,6 +320,9 @@ class ExperimentCommandTest extends WithManager {
         assertOneLine(plan("d", "[1]", arm + "  - name: x\n    like: nobody\n", ""), "refers to arm 'nobody'");
         assertOneLine(plan("e", "[1, 1]", arm, ""), "seeds must be distinct");
         assertOneLine(plan("f", "[1]", arm + "  - name: traj\n    config: " + config + "\n", ""), "named twice");
+        assertOneLine(plan("g", "[1]", arm + "    seeds: [2, 2]\n", ""), "arm 'traj': seeds must be distinct");
+        assertOneLine(plan("h", "[1]", arm + "  - name: t\n    like: traj\n    match_time_of: traj\n"
+                + "    seeds: [1, 2]\n", ""), "arm 'traj' needs its seeds [1, 2], it has [1]");
     }
 
     @Test
