@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.DiTConfig;
@@ -38,6 +37,9 @@ import org.tbcm4j.util.Backend;
  * oversubscribe them.
  */
 public final class Generator implements AutoCloseable {
+    /** The guidance scale used when none is given: the shipped teacher's and student's FD-best w. */
+    public static final double DEFAULT_GUIDANCE = 1.5;
+
     /** Most images one call makes (memory grows with it); larger requests are refused. */
     public static final int MAX_IMAGES = 1024;
     private static final int BATCH = 256;
@@ -59,11 +61,11 @@ public final class Generator implements AutoCloseable {
             classes = classes.clone();
         }
 
-        /** {@code count} images of class {@code classId}, one step, w 3, seed 0. */
+        /** {@code count} images of class {@code classId}, one step, w {@value Generator#DEFAULT_GUIDANCE}, seed 0. */
         public static Request of(int classId, int count) {
             int[] ids = new int[count];
             Arrays.fill(ids, classId);
-            return new Request(ids, 1, 3.0, 0);
+            return new Request(ids, 1, DEFAULT_GUIDANCE, 0);
         }
 
         public Request withSteps(int newSteps) {
@@ -101,21 +103,9 @@ public final class Generator implements AutoCloseable {
         NDManager root = Backend.newManager();
         try {
             Autoencoder ae = ModelFiles.autoencoder(autoencoder, root);
-            String kind = ModelFile.kindOf(model);
-            Student student = null;
-            DiT teacher = null;
-            if (ModelFiles.STUDENT.equals(kind)) {
-                student = ModelFiles.student(model, root);
-            } else if (ModelFiles.TEACHER.equals(kind)) {
-                teacher = ModelFiles.teacher(model, root);
-            } else {
-                throw new IllegalArgumentException(model + " holds a " + kind + " model, which cannot generate images");
-            }
-            ModelFiles.requireLatentFit(ae, student != null ? student.config().backbone() : teacher.config(), autoencoder,
-                    model);
-            DiTConfig network = student != null ? student.config().backbone() : teacher.config();
-            return new Generator(root, ae, student, teacher,
-                    Provenance.read(model).classNamesOr(network.numClasses(), autoencoder));
+            ModelFiles.Generative g = ModelFiles.generative(model, ae, autoencoder, root);
+            return new Generator(root, ae, g.student(), g.teacher(),
+                    Provenance.read(model).classNamesOr(g.network().numClasses(), autoencoder));
         } catch (RuntimeException e) {
             root.close();
             throw e;

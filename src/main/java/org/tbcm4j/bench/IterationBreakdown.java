@@ -1,65 +1,70 @@
 package org.tbcm4j.bench;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.tbcm4j.distill.Auxiliary;
-import org.tbcm4j.distill.ConsistencyLoss;
 import org.tbcm4j.distill.DataPairs;
 import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.distill.DistillTask;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.distill.PairBatch;
+import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
-import org.tbcm4j.nn.AdamW;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.StepScope;
+import org.tbcm4j.train.Phases;
+import org.tbcm4j.train.RunDirectory;
+import org.tbcm4j.train.TrainLoop;
+import org.tbcm4j.train.TrainingListener;
+import org.tbcm4j.util.Json;
 import org.tbcm4j.util.ProcessMemory;
+import org.tbcm4j.util.Trees;
 
 /**
- * Where one distillation iteration's time and memory go, component by component, for any arm: the pairs
- * (TBCM's teacher rollout, or the data arms' real batch, encoder and teacher velocity), the student's JVP
- * pass (F with its graph and the JVP J without one: the sCM loss), its backward, the optimizer step, and for
- * a method with a network of its own ({@link Auxiliary}) its term in the student's loss and its own update
- * (with LADD: the generator's adversarial pass through the frozen teacher and the heads, and the
- * discriminator's update). Each component is timed on its own, so the sum slightly exceeds a training
- * iteration (two backward passes instead of one with LADD). Beside them, reference rows (not in the total)
- * time one teacher forward on the iteration's batch, the unit in which docs/results/sana-sprint-cost.md
- * extrapolates to other scales, and the auxiliary's own reference work (with LADD the teacher's features
- * for the discriminator's three batches).
+ * Where one distillation iteration's time and memory go, part by part, for any arm, measured on the real
+ * iteration: {@link TrainLoop} runs the config's own task in a scratch run directory, and a timing listener
+ * times each phase the loop and the task name (the pairs, with the data arms' real batch and encoder; the
+ * student's JVP pass; a method's own term in the student's loss; the backward; the optimizer step; the EMA; a
+ * method's own update). A phase with parts inside it gets a row for its time besides those parts, and the
+ * iteration's time outside every phase (scopes, collector) is a row too, so the rows add up to the iteration.
+ * Beside them, reference rows (not in the total) time one teacher forward on the iteration's batch, the unit
+ * in which docs/results/sana-sprint-cost.md extrapolates to other scales, and the method's own reference work
+ * (with LADD the teacher's features for the discriminator's three batches).
  */
 public final class IterationBreakdown {
-    /** Components in iteration order; "of which" rows are parts of the row above, and neither they nor
-     * the reference rows are added to the total. */
-    public static final String PAIRS = "pairs";
-    public static final String REAL_AND_ENCODER = "of which real batch and encoder";
-    public static final String STUDENT_PASS = "student pass: F recorded, JVP J without graph (sCM loss)";
-    public static final String STUDENT_BACKWARD = "student backward (sCM loss)";
-    public static final String OPTIMIZER = "student optimizer step";
+    /** The reference row: one teacher forward on the iteration's batch. */
     public static final String TEACHER_FORWARD = "reference: one teacher forward on the batch (no grad)";
+    /** The iteration's time outside every named phase. */
+    public static final String OUTSIDE_PHASES = "the rest of the iteration (scopes, gradient collector)";
+    static final String REST = " (besides its parts above)";
 
-    /** What a row is: a component of the iteration, a part of the component above it, or a reference. */
-    public enum Role { COMPONENT, PART, REFERENCE }
+    /** What a row is: a part of the iteration (counted in the total), or a reference (not). */
+    public enum Role { COMPONENT, REFERENCE }
 
     /**
      * One row: median and minimum milliseconds over the timed iterations, and in the first iteration (when
      * the allocator holds nothing yet) how far resident memory rose above its level at the row's start (-1
-     * where the peak cannot be reset).
+     * where the peak cannot be reset, and for a phase's time besides its parts).
      */
     public record Component(String name, Role role, double medianMs, double minMs, long peakRiseBytes) {}
 
     /**
-     * The breakdown, the total of the components' medians, the bytes of weights and optimizer state held
-     * throughout (exact, float32), resident memory once everything is built (before the first iteration),
-     * and the process's peak resident memory.
+     * The breakdown, the total of the rows' medians, the bytes of weights and optimizer state held throughout
+     * (exact, float32), resident memory once everything is built (before the first iteration), and the
+     * process's peak resident memory.
      */
     public record Result(List<Component> components, double totalMs, Map<String, Long> stateBytes,
             long residentAfterSetupBytes, long peakResidentBytes, int pairsPerIteration) {}
@@ -70,66 +75,46 @@ public final class IterationBreakdown {
         if (warmup < 0 || iterations < 1) {
             throw new IllegalArgumentException("warmup must be at least 0 and iterations at least 1");
         }
-        Distillation.Parts parts = Distillation.build(cfg, dataDir, root);
+        DistillConfig bench = benchConfig(cfg, warmup + iterations);
+        Distillation.Parts parts = Distillation.build(bench, dataDir, root);
         Student student = parts.student();
         Auxiliary auxiliary = parts.auxiliary();
-        AdamW optimizer = new AdamW(student, cfg.training().optimizer(), root);
-        AdamW own = auxiliary == null ? null : new AdamW(auxiliary.model(), auxiliary.optimizer(), root);
-        Map<String, double[]> ms = new LinkedHashMap<>();
-        Map<String, Long> rise = new LinkedHashMap<>();
-        Map<String, Role> roles = new LinkedHashMap<>();
+        Timer timer = new Timer(warmup, iterations);
         long residentAfterSetup = ProcessMemory.residentBytes();
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("tbcm-bench-iteration");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            new TrainLoop(new RunDirectory(scratch), ModelFiles.STUDENT, student.config(), bench.training(), bench.seed())
+                    .run(student, parts.average(), new DistillTask(student, parts.source(), parts.loss(), List.of(), null,
+                            auxiliary), false, 0, root, List.of(timer), timer);
+        } finally {
+            Trees.delete(scratch);
+        }
+        // reference work on an iteration's batch, outside the iteration
         for (int i = 0; i < warmup + iterations; i++) {
             long step = i + 1;
-            int slot = i - warmup;
-            Timer timer = new Timer(ms, rise, roles, slot, iterations, i == 0);
+            timer.startReference(i);
             try (StepScope s = StepScope.open(root)) {
-                NDManager m = s.manager();
-                PairBatch pairs = timer.time(PAIRS, Role.COMPONENT, () -> parts.source().next(step, m));
-                if (parts.source() instanceof DataPairs data) {
-                    timer.time(REAL_AND_ENCODER, Role.PART, () -> data.clean(step, 0, m));
-                }
-                timer.time(TEACHER_FORWARD, Role.REFERENCE, () -> NoGrad.call(() -> parts.teacher().forward(
-                        Dual.of(pairs.xt()), Dual.of(pairs.t()), pairs.classes()).value()));
-                if (auxiliary != null) {
-                    auxiliary.referenceWork(pairs).forEach((name, work) -> timer.time(name, Role.REFERENCE, work));
-                }
-                double r = parts.loss().r(step);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = timer.time(STUDENT_PASS, Role.COMPONENT,
-                            () -> ConsistencyLoss.compute(student, pairs, r, parts.loss().normConstant()).loss());
-                    timer.time(STUDENT_BACKWARD, Role.COMPONENT, () -> {
-                        gc.backward(loss);
-                        return null;
-                    });
+                PairBatch pairs = parts.source().next(step, s.manager());
+                if (parts.teacher() != null) {
+                    timer.reference(TEACHER_FORWARD, () -> NoGrad.call(() -> parts.teacher().forward(
+                            Dual.of(pairs.xt()), Dual.of(pairs.t()), pairs.classes()).value()));
                 }
                 if (auxiliary != null) {
-                    // the term as it is once active, whatever its schedule says at this step
-                    timer.time(auxiliary.studentTermName(), Role.COMPONENT, () -> backward(() -> auxiliary.studentTerm(step,
-                            student, pairs, pairs.t(), new LinkedHashMap<>())));
-                }
-                timer.time(OPTIMIZER, Role.COMPONENT, optimizer::step);
-                if (auxiliary != null) {
-                    timer.time(auxiliary.updateName(), Role.COMPONENT, () -> {
-                        own.clearGradients();
-                        backward(() -> auxiliary.loss(step, m).loss());
-                        return own.step();
-                    });
+                    auxiliary.referenceWork(pairs).forEach(timer::reference);
                 }
             }
         }
-        List<Component> components = new ArrayList<>();
-        double total = 0;
-        for (Map.Entry<String, double[]> e : ms.entrySet()) {
-            double[] sorted = e.getValue().clone();
-            Arrays.sort(sorted);
-            Role role = roles.get(e.getKey());
-            Component c = new Component(e.getKey(), role, sorted[sorted.length / 2], sorted[0], rise.get(e.getKey()));
-            components.add(c);
-            total += role == Role.COMPONENT ? c.medianMs() : 0;
-        }
+        List<Component> components = timer.components();
+        double total = components.stream().filter(c -> c.role() != Role.REFERENCE).mapToDouble(Component::medianMs).sum();
         Map<String, Long> state = new LinkedHashMap<>();
-        state.put("teacher weights (frozen)", 4 * parts.teacher().parameterCount());
+        if (parts.teacher() != null) {
+            state.put("teacher weights (frozen)", 4 * parts.teacher().parameterCount());
+        }
         // weights, gradients and AdamW's two moments
         state.put("student weights, gradients, AdamW moments", 16 * student.parameterCount());
         if (parts.average() != null) {
@@ -145,31 +130,120 @@ public final class IterationBreakdown {
                 parts.source().pairsPerIteration());
     }
 
-    private static Object backward(Supplier<NDArray> loss) {
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(loss.get());
+    /**
+     * The config as a short run of {@code steps} iterations that writes nothing along the way, with a
+     * method's own term active from the first (DMD's joins late in a real run; its cost is what is asked).
+     */
+    static DistillConfig benchConfig(DistillConfig cfg, long steps) {
+        ObjectNode tree = Json.JSON.valueToTree(cfg);
+        ObjectNode training = (ObjectNode) tree.get("training");
+        training.put("steps", steps);
+        training.put("warmup_steps", 0);
+        training.put("checkpoint_every", steps);
+        training.put("log_every", steps);
+        training.put("eval_every", 0);
+        training.put("snapshot_every", 0);
+        ObjectNode loss = (ObjectNode) tree.get("loss");
+        loss.put("tangent_warmup", 1);
+        loss.put("calm_down_start", steps);
+        loss.put("calm_down_steps", 1);
+        if (tree.get("dmd") instanceof ObjectNode dmd) {
+            dmd.put("start", 0);
         }
-        return null;
+        return Json.JSON.convertValue(tree, DistillConfig.class);
     }
 
     /**
-     * Times the rows of one iteration into the shared tables (warm-up iterations have a negative slot);
-     * memory is read in the first iteration only, since later ones reuse what the allocator kept.
+     * Times the loop's and the task's phases into per-row tables; warm-up iterations are run but not kept.
+     * Memory is read in the first iteration only, since later ones reuse what the allocator kept.
      */
-    private record Timer(Map<String, double[]> ms, Map<String, Long> rise, Map<String, Role> roles, int slot,
-            int iterations, boolean first) {
-        <T> T time(String name, Role role, Supplier<T> body) {
+    private static final class Timer implements Phases, TrainingListener {
+        private final int warmup;
+        private final int iterations;
+        private final Map<String, double[]> ms = new LinkedHashMap<>();
+        private final Map<String, Role> roles = new LinkedHashMap<>();
+        private final Map<String, Long> rise = new LinkedHashMap<>();
+        private final Deque<long[]> open = new ArrayDeque<>();   // per open phase: {start ns, ns in its parts}
+        private int index;          // iterations ended so far
+        private long phaseNanos;    // this iteration's time inside outermost phases
+
+        Timer(int warmup, int iterations) {
+            this.warmup = warmup;
+            this.iterations = iterations;
+        }
+
+        @Override
+        public <T> T run(String name, Supplier<T> body) {
+            boolean first = index == 0;
+            boolean reset = first && ProcessMemory.resetPeak();
+            long before = ProcessMemory.residentBytes();
+            long[] frame = {System.nanoTime(), 0};
+            open.push(frame);
+            T out;
+            try {
+                out = body.get();
+            } finally {
+                open.pop();
+            }
+            long elapsed = System.nanoTime() - frame[0];
+            boolean hasParts = frame[1] > 0;
+            record(hasParts ? name + REST : name, Role.COMPONENT, elapsed - frame[1],
+                    first ? (reset && !hasParts ? Math.max(0, ProcessMemory.peakResidentBytes() - before) : -1) : null);
+            if (open.isEmpty()) {
+                phaseNanos += elapsed;
+            } else {
+                open.peek()[1] += elapsed;
+            }
+            return out;
+        }
+
+        @Override
+        public void iterationEnded(Step step) {
+            record(OUTSIDE_PHASES, Role.COMPONENT, Math.max(0, Math.round(step.seconds() * 1e9) - phaseNanos),
+                    index == 0 ? -1L : null);
+            phaseNanos = 0;
+            index++;
+        }
+
+        void startReference(int iteration) {
+            index = iteration;
+        }
+
+        <T> T reference(String name, Supplier<T> body) {
+            boolean first = index == 0;
             boolean reset = first && ProcessMemory.resetPeak();
             long before = ProcessMemory.residentBytes();
             long t0 = System.nanoTime();
             T out = body.get();
-            double elapsed = (System.nanoTime() - t0) / 1e6;
-            roles.put(name, role);
-            if (first) {
-                rise.put(name, reset ? Math.max(0, ProcessMemory.peakResidentBytes() - before) : -1);
+            record(name, Role.REFERENCE, System.nanoTime() - t0,
+                    first ? (reset ? Math.max(0, ProcessMemory.peakResidentBytes() - before) : -1) : null);
+            return out;
+        }
+
+        private void record(String name, Role role, long nanos, Long firstRise) {
+            roles.putIfAbsent(name, role);
+            if (firstRise != null) {
+                rise.merge(name, firstRise, Math::max);
             }
+            int slot = index - warmup;
             if (slot >= 0) {
-                ms.computeIfAbsent(name, k -> new double[iterations])[slot] = elapsed;
+                // a phase run twice in one iteration counts once with both times
+                ms.computeIfAbsent(name, k -> new double[iterations])[slot] += nanos / 1e6;
+            }
+        }
+
+        List<Component> components() {
+            List<Component> out = new ArrayList<>();
+            List<String> order = new ArrayList<>(ms.keySet());
+            // the outside row last among the iteration's rows, the references after
+            order.remove(OUTSIDE_PHASES);
+            int firstReference = (int) order.stream().takeWhile(n -> roles.get(n) != Role.REFERENCE).count();
+            order.add(firstReference, OUTSIDE_PHASES);
+            for (String name : order) {
+                double[] sorted = ms.get(name).clone();
+                Arrays.sort(sorted);
+                out.add(new Component(name, roles.get(name), sorted[sorted.length / 2], sorted[0],
+                        rise.getOrDefault(name, -1L)));
             }
             return out;
         }

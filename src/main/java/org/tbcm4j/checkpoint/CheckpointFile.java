@@ -151,7 +151,8 @@ public final class CheckpointFile {
         ObjectNode header = (ObjectNode) Json.JSON.readTree(new String(encoded, 8, headerLength, StandardCharsets.UTF_8));
         ObjectNode withMeta = Json.JSON.createObjectNode();
         ObjectNode meta = withMeta.putObject("__metadata__");
-        metadata.forEach(meta::put);
+        // sorted: a Map.of iterates in an order that changes from JVM to JVM, and the bytes must not
+        new java.util.TreeMap<>(metadata).forEach(meta::put);
         withMeta.setAll(header);
         byte[] json = Json.JSON.writeValueAsBytes(withMeta);
         int padded = (json.length + 7) / 8 * 8;

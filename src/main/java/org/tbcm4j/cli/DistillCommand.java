@@ -18,8 +18,12 @@ public final class DistillCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--method", description = "tbcm, scm or sana_sprint; default: the config's.")
+    @Option(names = "--method", description = "tbcm, scm, sana_sprint or tbcm_dmd; default: the config's.")
     String method;
+
+    @Option(names = "--pairs", paramLabel = "store:DIR", description = "TBCM's pairs from a trajectory store "
+            + "(bin/tbcm rollouts) instead of online rollouts: sets trajectory_store.")
+    String pairs;
 
     @Override
     public Integer call() {
@@ -27,6 +31,12 @@ public final class DistillCommand implements Callable<Integer> {
         if (method != null) {
             // bound with the config, so that the method's own section (ladd, dmd) is read, not dropped
             options.sets.add("method=" + method);
+        }
+        if (pairs != null) {
+            if (!pairs.startsWith("store:") || pairs.length() == "store:".length()) {
+                throw new IllegalArgumentException("--pairs takes store:DIR, got '" + pairs + "'");
+            }
+            options.sets.add("trajectory_store=" + pairs.substring("store:".length()));
         }
         DistillConfig cfg = options.loadConfig("configs/distill.yaml", DistillConfig.class, DistillConfig::name);
         if (options.steps != null && !options.resume && options.steps != cfg.training().steps()) {

@@ -2,9 +2,7 @@ package org.tbcm4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import org.tbcm4j.checkpoint.ModelFile;
 import org.tbcm4j.model.Autoencoder;
-import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
@@ -24,7 +22,7 @@ public final class GenerationOptions {
     @Option(names = "--steps", defaultValue = "16", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--cfg", defaultValue = "3", description = "Classifier-free guidance scale w (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "1.5", description = "Classifier-free guidance scale w (default: ${DEFAULT-VALUE}, the shipped models' FD-best).")
     double cfg;
 
     @Option(names = "--sampler", defaultValue = "dpm2m",
@@ -86,24 +84,18 @@ public final class GenerationOptions {
     LatentGenerator generator(Autoencoder ae, NDManager root) {
         validate();
         Path file = modelPath();
-        String kind = ModelFile.kindOf(file);
-        if (ModelFiles.TEACHER.equals(kind)) {
-            DiT dit = ModelFiles.teacher(file, root);
-            ModelFiles.requireLatentFit(ae, dit.config(), autoencoderPath(), file);
-            return new TeacherGenerator(dit, OdeSampler.parse(sampler), steps, cfg, shift);
+        ModelFiles.Generative g = ModelFiles.generative(file, ae, autoencoderPath(), root);
+        if (g.teacher() != null) {
+            return new TeacherGenerator(g.teacher(), OdeSampler.parse(sampler), steps, cfg, shift);
         }
-        if (ModelFiles.STUDENT.equals(kind)) {
-            Student student = ModelFiles.student(file, root);
-            ModelFiles.requireLatentFit(ae, student.config().backbone(), autoencoderPath(), file);
-            if (times != null) {
-                if (times.length != steps - 1) {
-                    throw new IllegalArgumentException("--times gives " + times.length + " intermediate time"
-                            + (times.length == 1 ? "" : "s") + "; --steps " + steps + " needs " + (steps - 1));
-                }
-                return new StudentGenerator(student, StudentSchedule.through(times), cfg, seed);
+        Student student = g.student();
+        if (times != null) {
+            if (times.length != steps - 1) {
+                throw new IllegalArgumentException("--times gives " + times.length + " intermediate time"
+                        + (times.length == 1 ? "" : "s") + "; --steps " + steps + " needs " + (steps - 1));
             }
-            return new StudentGenerator(student, steps, intermediate, cfg, seed);
+            return new StudentGenerator(student, StudentSchedule.through(times), cfg, seed);
         }
-        throw new IllegalArgumentException(file + " holds a " + kind + " model, which cannot generate images");
+        return new StudentGenerator(student, steps, intermediate, cfg, seed);
     }
 }

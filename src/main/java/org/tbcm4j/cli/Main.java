@@ -16,7 +16,7 @@ import picocli.CommandLine;
         description = "Image-free one-step distillation of diffusion models (TBCM), in Java.",
         subcommands = {TrainAutoencoderCommand.class, TrainClassifierCommand.class, TrainTeacherCommand.class,
             SampleCommand.class, EvalCommand.class, EvalSweepCommand.class, EvalNoiseCommand.class, EvalAutoencoderCommand.class,
-            ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class, GapCommand.class, GuidanceResponseCommand.class,
+            ReferenceFeaturesCommand.class, BlankLatentCommand.class, DistillCommand.class, RolloutsCommand.class, GapCommand.class, GuidanceResponseCommand.class,
             DemoCommand.class, ReportCommand.class, PipelineCommand.class, ShapesCommand.class, ExperimentCommand.class, ExperimentRunCommand.class, ExportCommand.class, ServeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})

@@ -3,14 +3,8 @@ package org.tbcm4j.cli;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tbcm4j.data.Dataset;
 import org.tbcm4j.data.Datasets;
-import org.tbcm4j.model.DataFit;
-import org.tbcm4j.model.Provenance;
-import org.tbcm4j.checkpoint.Fingerprint;
 import org.tbcm4j.eval.ReferenceFeatures;
-import org.tbcm4j.model.Classifier;
-import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.Home;
 import picocli.CommandLine.Command;
@@ -35,15 +29,7 @@ public final class ReferenceFeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (NDManager root = Backend.newManager()) {
-            Path classifierFile = Home.resolve(classifier);
-            Classifier cls = ModelFiles.classifier(classifierFile, root);
-            Dataset set = Datasets.open(data);
-            Provenance.read(classifierFile).requireDataset(set, classifierFile);
-            DataFit.requireImages(cls.config().imageSize(), cls.config().imageChannels(), set, classifierFile.toString());
-            float[][] features = ReferenceFeatures.compute(cls, set.test(), root);
-            ReferenceFeatures.save(out, features, Fingerprint.of(cls), set.fingerprint(), root);
-            System.out.printf("%s: %d × %d features (classifier %s)%n", out, features.length, features[0].length,
-                    Fingerprint.of(cls));
+            ReferenceFeatures.write(Home.resolve(classifier), Datasets.open(data), out, root);
         }
         return 0;
     }

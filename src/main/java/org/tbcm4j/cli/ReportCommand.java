@@ -17,12 +17,10 @@ import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
-import org.tbcm4j.report.HtmlReport;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.trigflow.OdeSampler;
 import org.tbcm4j.util.Backend;
 import org.tbcm4j.util.Home;
-import org.tbcm4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +33,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--teacher", description = "A teacher to draw at each --teacher-setting.")
     String teacher;
 
-    @Option(names = "--teacher-setting", paramLabel = "STEPS:CFG", split = ",", defaultValue = "16:3",
+    @Option(names = "--teacher-setting", paramLabel = "STEPS:CFG", split = ",", defaultValue = "16:1.5",
             description = "Teacher settings, DPM-Solver++(2M) steps and guidance (default: ${DEFAULT-VALUE}).")
     List<String> teacherSettings;
 
@@ -47,7 +45,7 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Student sampling steps (default: ${DEFAULT-VALUE}).")
     int[] studentSteps;
 
-    @Option(names = "--cfg", defaultValue = "3", description = "Students' guidance scale (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", defaultValue = "1.5", description = "Students' guidance scale (default: ${DEFAULT-VALUE}).")
     double cfg;
 
     @Option(names = "--autoencoder", description = "Autoencoder (default: the one the first model records, else "
@@ -129,22 +127,14 @@ public final class ReportCommand implements Callable<Integer> {
             classNames = org.tbcm4j.model.Provenance.read(models.get(0)).classNamesOr(
                     entries.get(0).generator().numClasses(), aeFile);
         }
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("generators", compared.generators());
-        metrics.put("samples", samples);
-        metrics.put("seed", seed);
-        metrics.put("class_names", classNames);
-        RunDirectory.writeAtomically(out.resolve("metrics.json"),
-                Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics));
-        HtmlReport html = new HtmlReport(title)
-                .paragraph(String.format(Locale.ROOT, "Every generator starts from the same noise (seed %d, %d samples, "
-                        + "balanced classes). Metrics are in the features of the evaluation classifier %s (FD, not FID).",
-                        seed, samples, scoring.classifier))
-                .heading("Metrics").table(compared.table())
-                .heading("Samples (one row per class, same noise in every grid)")
-                .paragraph("Rows, top to bottom: " + String.join(", ", classNames) + ".")
-                .figures(compared.grids());
-        RunDirectory.writeAtomically(out.resolve("index.html"), html.render());
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("samples", samples);
+        extra.put("seed", seed);
+        extra.put("class_names", classNames);
+        Comparison.writePage(compared, out, "index.html", title, String.format(Locale.ROOT, "Every generator starts "
+                + "from the same noise (seed %d, %d samples, balanced classes). Metrics are in the features of the "
+                + "evaluation classifier %s (FD, not FID).", seed, samples, scoring.classifier),
+                "Rows, top to bottom: " + String.join(", ", classNames) + ".", extra, Map.of());
         System.out.println("wrote " + out.resolve("index.html") + " and " + out.resolve("metrics.json"));
         return 0;
     }

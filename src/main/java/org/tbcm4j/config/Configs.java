@@ -1,6 +1,5 @@
 package org.tbcm4j.config;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tbcm4j.util.Json;
+import org.tbcm4j.util.OptionalKey;
 
 /** Reads a YAML config into a record; every failure names the file and the field. */
 public final class Configs {
@@ -85,8 +85,7 @@ public final class Configs {
 
     /**
      * Refuses an empty value ({@code training: ~}) where the config needs one: every component of the bound
-     * records, and every element of their lists, must be present unless marked {@link MayBeNull} or an
-     * optional key ({@link Json#ABSENT}).
+     * records, and every element of their lists, must be present unless marked {@link OptionalKey}.
      */
     private static void requirePresent(Path file, Object value, String path) {
         if (value instanceof java.util.Collection<?> items) {
@@ -122,11 +121,7 @@ public final class Configs {
     }
 
     private static boolean mayBeNull(RecordComponent c) {
-        if (c.isAnnotationPresent(MayBeNull.class)) {
-            return true;
-        }
-        JacksonInject inject = c.getAccessor().getAnnotation(JacksonInject.class);
-        return inject != null && inject.value().startsWith(Json.ABSENT);
+        return c.isAnnotationPresent(OptionalKey.class);
     }
 
     /**

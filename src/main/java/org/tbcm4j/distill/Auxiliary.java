@@ -41,9 +41,6 @@ public interface Auxiliary extends Adversary {
     /** bench iteration's row for the student term (its forward and backward). */
     String studentTermName();
 
-    /** bench iteration's row for its own update (loss, backward and optimizer step). */
-    String updateName();
-
     /** Reference work for bench iteration (not part of an iteration), by row name. */
     default Map<String, Supplier<Object>> referenceWork(PairBatch pairs) {
         return Map.of();

@@ -32,6 +32,15 @@ public final class BlankLatent {
         return Scalars.mul(mean, ae.latentScale()).reshape(mean.getShape().slice(1));
     }
 
+    /** Computes the blank latent of {@code ae}, saves it to {@code file} and prints its size; returns it. */
+    public static NDArray write(Autoencoder ae, Path file, NDManager manager) {
+        NDArray latent = compute(ae, manager);
+        save(file, latent);
+        System.out.printf("%s: blank-image latent %s, mean %.4f, rms %.4f%n", file, latent.getShape(),
+                latent.mean().getFloat(), latent.square().mean().sqrt().getFloat());
+        return latent;
+    }
+
     public static void save(Path file, NDArray latent) {
         CheckpointFile.write(file, Map.of("latent", latent), Map.of("format", "tbcm4j/1", "kind", KIND));
     }

@@ -19,6 +19,7 @@ import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.nn.Tensors;
 import org.tbcm4j.train.EncodedLatents;
+import org.tbcm4j.train.Phases;
 import org.tbcm4j.trigflow.TrigFlow;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Rng;
@@ -126,14 +127,22 @@ public final class DataPairs implements PairSource {
         return "data";
     }
 
+    /** bench iteration's name for the real batch and its encoding, a part of the pairs. */
+    public static final String REAL_AND_ENCODER = "real batch and encoder";
+
     @Override
     public PairBatch next(long step, NDManager m) {
-        return NoGrad.call(() -> draw(step, m));
+        return next(step, m, Phases.NONE);
     }
 
-    private PairBatch draw(long step, NDManager m) {
+    @Override
+    public PairBatch next(long step, NDManager m, Phases phases) {
+        return NoGrad.call(() -> draw(step, m, phases));
+    }
+
+    private PairBatch draw(long step, NDManager m, Phases phases) {
         Rng rng = rng(step, 0);
-        Clean c = cleanBatch(step, 0, rng, m);
+        Clean c = phases.run(REAL_AND_ENCODER, () -> cleanBatch(step, 0, rng, m));
         NDArray z = Tensors.normal(m, rng, c.x0().getShape(), DataType.FLOAT32, TrigFlow.SIGMA_D);
         NDArray xt = TrigFlow.noise(c.x0(), z, c.t());
         NDArray v = Guidance.trigFlow(teacher, c.classes(), c.guidance()).velocity(xt, c.t());

@@ -1,9 +1,7 @@
 package org.tbcm4j.distill;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
+import org.tbcm4j.util.OptionalKey;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.OptBoolean;
-import org.tbcm4j.config.MayBeNull;
 import org.tbcm4j.model.GuidanceScales;
 import org.tbcm4j.train.TrainingConfig;
 import org.tbcm4j.util.Json;
@@ -33,22 +31,26 @@ import org.tbcm4j.util.Json;
  * @param dmd the distribution-matching regulariser's settings, read by method tbcm_dmd (null for the others)
  * @param pairs the old spelling of {@code method} ({@code trajectory} or {@code data}); read, never
  *     written: null once the config is bound
+ * @param trajectoryStore a trajectory store (bin/tbcm rollouts) that TBCM reads its pairs from instead of
+ *     rolling the teacher out; optional, default none (online rollouts, as the official code)
  */
 public record DistillConfig(String name, long seed, String teacher,
-        @JacksonInject(value = Json.ABSENT + "method", useInput = OptBoolean.TRUE) String method, int promptsPerIteration,
+        @OptionalKey String method, int promptsPerIteration,
         int routeSteps, double routeShift,
-        @JacksonInject(value = Json.ABSENT + "route", useInput = OptBoolean.TRUE) String route,
-        @JacksonInject(value = Json.ABSENT + "rolloutPoints", useInput = OptBoolean.TRUE) String rolloutPoints,
-        @JacksonInject(value = Json.ABSENT + "rolloutStore", useInput = OptBoolean.TRUE) Integer rolloutStore,
-        GuidanceScales guidanceScales, StudentSettings student, @MayBeNull FilterConfig filter,
-        @MayBeNull DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training,
-        @MayBeNull EvaluationConfig evaluation,
+        @OptionalKey String route,
+        @OptionalKey String rolloutPoints,
+        @OptionalKey Integer rolloutStore,
+        GuidanceScales guidanceScales, StudentSettings student, @OptionalKey FilterConfig filter,
+        @OptionalKey DataPairsConfig dataPairs, LossSettings loss, TrainingConfig training,
+        @OptionalKey EvaluationConfig evaluation,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @JacksonInject(value = Json.ABSENT + "ladd", useInput = OptBoolean.TRUE) LaddConfig ladd,
+        @OptionalKey LaddConfig ladd,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @JacksonInject(value = Json.ABSENT + "dmd", useInput = OptBoolean.TRUE) DmdConfig dmd,
+        @OptionalKey DmdConfig dmd,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @JacksonInject(value = Json.ABSENT + "pairs", useInput = OptBoolean.TRUE) String pairs) {
+        @OptionalKey String pairs,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @OptionalKey String trajectoryStore) {
 
     /** Bounds that keep a config's sizes honest before anything is allocated. */
     private static final int MAX_ROUTE_STEPS = 1000;
@@ -75,7 +77,7 @@ public record DistillConfig(String name, long seed, String teacher,
      * default false) encodes the training images once instead of every batch.
      */
     public record DataPairsConfig(double pMean, double pStd, String autoencoder,
-            @JacksonInject(value = Json.ABSENT + "precomputedLatents", useInput = OptBoolean.TRUE) Boolean precomputedLatents) {
+            @OptionalKey Boolean precomputedLatents) {
         public DataPairsConfig {
             precomputedLatents = precomputedLatents != null && precomputedLatents;
             if (!(pStd > 0)) {
@@ -101,6 +103,11 @@ public record DistillConfig(String name, long seed, String teacher,
         }
         method = methodOf(method, pairs, ladd);
         pairs = null;
+        if (trajectoryStore != null && (!Tbcm.KEY.equals(method) || !"all".equals(rolloutPoints == null ? "all" : rolloutPoints)
+                || (rolloutStore != null && rolloutStore > 0))) {
+            throw new IllegalArgumentException("trajectory_store holds every point of fresh rollouts for method tbcm; "
+                    + "it does not go with method " + method + ", rollout_points one or a rollout_store");
+        }
         ladd = ladd == null ? null : ladd.withoutEnabled();
         Method chosen = Method.of(method);
         if (routeSteps < 2 || routeSteps > MAX_ROUTE_STEPS) {
@@ -230,9 +237,7 @@ public record DistillConfig(String name, long seed, String teacher,
 
     /** The same config with another method (the command line's --method). */
     public DistillConfig withMethod(String newMethod) {
-        return new DistillConfig(name, seed, teacher, newMethod, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, training, evaluation, ladd,
-                dmd, null);
+        return with("method", newMethod);
     }
 
     /**
@@ -247,16 +252,23 @@ public record DistillConfig(String name, long seed, String teacher,
         LossSettings l = new LossSettings(Math.round(loss.tangentWarmup() * f), loss.calmDown(),
                 Math.round(loss.calmDownStart() * f), Math.round(loss.calmDownSteps() * f), loss.finalR(),
                 loss.normConstant());
-        DmdConfig d = dmd == null ? null : new DmdConfig(dmd.weight(), Math.round(dmd.start() * f),
-                dmd.samplesPerIteration(), dmd.timestepShift(), dmd.fakeLrRatio());
-        return new DistillConfig(name, seed, teacher, method, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, l, t, evaluation, ladd, d, null);
+        DistillConfig rescaled = with("training", t).with("loss", l);
+        return dmd == null ? rescaled : rescaled.with("dmd", new DmdConfig(dmd.weight(), Math.round(dmd.start() * f),
+                dmd.samplesPerIteration(), dmd.timestepShift(), dmd.fakeLrRatio()));
     }
 
     /** The same config with another schedule. */
     public DistillConfig withTraining(TrainingConfig newTraining) {
-        return new DistillConfig(name, seed, teacher, method, promptsPerIteration, routeSteps, routeShift, route,
-                rolloutPoints, rolloutStore, guidanceScales, student, filter, dataPairs, loss, newTraining, evaluation,
-                ladd, dmd, null);
+        return with("training", newTraining);
+    }
+
+    /**
+     * The same config with one top-level key or section replaced, through the config's own JSON form (as a
+     * --set of that key would), so that no copy lists every component.
+     */
+    private DistillConfig with(String key, Object value) {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Json.JSON.valueToTree(this);
+        tree.set(key, Json.JSON.valueToTree(value));
+        return Json.JSON.convertValue(tree, DistillConfig.class);
     }
 }

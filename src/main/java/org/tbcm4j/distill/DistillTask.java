@@ -11,6 +11,7 @@ import org.tbcm4j.nn.Module;
 import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.Scalars;
 import org.tbcm4j.train.Adversary;
+import org.tbcm4j.train.Phases;
 import org.tbcm4j.train.TrainingTask;
 import org.tbcm4j.util.RunFailure;
 
@@ -65,6 +66,8 @@ public final class DistillTask implements TrainingTask {
                 "teacher_evaluations_per_pair"));
         if (auxiliary != null) {
             names.addAll(auxiliary.metricNames());
+            // what each term of the student's loss adds to its gradient (the loop's grad_norm_<term>)
+            names.addAll(List.of("grad_norm_" + CONSISTENCY_TERM, "grad_norm_" + AUXILIARY_TERM));
         }
         return names;
     }
@@ -74,32 +77,58 @@ public final class DistillTask implements TrainingTask {
         return auxiliary;
     }
 
+    /** bench iteration's names for the iteration's parts that are a distillation's own. */
+    public static final String PAIRS = "pairs";
+    public static final String STUDENT_PASS = "student pass: F recorded, JVP J without graph (sCM loss)";
+
     @Override
     public StepLoss loss(long step, NDManager manager) {
-        PairBatch pairs = source.next(step, manager);
+        return loss(step, manager, Phases.NONE);
+    }
+
+    @Override
+    public StepLoss loss(long step, NDManager manager, Phases phases) {
+        PairBatch pairs = phases.run(PAIRS, () -> source.next(step, manager, phases));
         requireFinite(pairs, step);
         double r = settings.r(step);
-        ConsistencyLoss.Result result = ConsistencyLoss.compute(student, pairs, r, settings.normConstant());
-        NDArray like = result.loss();
+        ConsistencyLoss.Result result = phases.run(STUDENT_PASS,
+                () -> ConsistencyLoss.compute(student, pairs, r, settings.normConstant()));
         Map<String, NDArray> metrics = new LinkedHashMap<>();
-        NDArray loss = auxiliary == null ? result.loss() : withAuxiliary(step, pairs, result.loss(), metrics);
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        NDArray loss = auxiliary == null ? result.loss()
+                : withAuxiliary(step, pairs, result.loss(), metrics, terms, phases);
         metrics.put("loss", loss);
         metrics.put("loss_without_logvar", result.lossWithoutLogvar());
         metrics.put("g_norm", result.tangentNorm());
-        metrics.put("r", NativeArrays.scalar(like, r));
-        metrics.put("dropped_prompts", NativeArrays.scalar(like, pairs.dropped()));
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("r", r);
+        values.put("dropped_prompts", (double) pairs.dropped());
         long auxiliaryEvaluations = auxiliary == null ? 0 : auxiliary.teacherEvaluations(step);
-        metrics.put("teacher_evaluations_per_pair",
-                NativeArrays.scalar(like, (double) (pairs.teacherEvaluations() + auxiliaryEvaluations) / pairs.size()));
-        return new StepLoss(loss, metrics);
+        values.put("teacher_evaluations_per_pair",
+                (double) (pairs.teacherEvaluations() + auxiliaryEvaluations) / pairs.size());
+        return new StepLoss(loss, metrics, values, terms);
     }
 
-    /** consistency_weight·sCM + weight(step)·term, the term computed only where its weight is not 0. */
-    private NDArray withAuxiliary(long step, PairBatch pairs, NDArray consistency, Map<String, NDArray> metrics) {
+    /** The names of the student loss's two terms, for their gradient norms. */
+    public static final String CONSISTENCY_TERM = "consistency";
+    public static final String AUXILIARY_TERM = "auxiliary";
+
+    /**
+     * consistency_weight·sCM + weight(step)·term, the term computed only where its weight is not 0; the two
+     * weighted terms go into {@code terms} (their graphs are disjoint: the term runs its own student passes).
+     */
+    private NDArray withAuxiliary(long step, PairBatch pairs, NDArray consistency, Map<String, NDArray> metrics,
+            Map<String, NDArray> terms, Phases phases) {
         NDArray loss = Scalars.mul(consistency, auxiliary.consistencyWeight());
+        terms.put(CONSISTENCY_TERM, loss);
         double weight = auxiliary.termWeight(step);
-        return weight == 0 ? loss
-                : loss.add(Scalars.mul(auxiliary.studentTerm(step, student, pairs, consistency, metrics), weight));
+        if (weight == 0) {
+            return loss;
+        }
+        NDArray term = Scalars.mul(phases.run(auxiliary.studentTermName(),
+                () -> auxiliary.studentTerm(step, student, pairs, consistency, metrics)), weight);
+        terms.put(AUXILIARY_TERM, term);
+        return loss.add(term);
     }
 
     /**

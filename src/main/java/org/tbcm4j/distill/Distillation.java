@@ -52,7 +52,7 @@ public final class Distillation {
         DistillTask.Evaluator evaluator = null;
         List<String> names = List.of();
         if (cfg.evaluation() != null && cfg.training().evalEvery() > 0) {
-            evaluator = evaluator(cfg, parts.teacher(), teacherFile, dir, root)::evaluate;
+            evaluator = evaluator(cfg, parts.student().config().backbone(), teacherFile, dir, root)::evaluate;
             names = StudentEvaluator.NAMES;
         }
         System.out.println(describe(cfg));
@@ -78,9 +78,10 @@ public final class Distillation {
     }
 
     /**
-     * What an iteration is made of, built from the config: the frozen teacher, the student initialised
-     * from it (and its average, when the config keeps an EMA), and the method's pair source, loss settings
-     * and own network (null for a method without one).
+     * What an iteration is made of, built from the config: the frozen teacher (null when the pairs come from
+     * a trajectory store: it only initialised the student), the student initialised from it (and its average,
+     * when the config keeps an EMA), and the method's pair source, loss settings and own network (null for a
+     * method without one).
      */
     public record Parts(DiT teacher, Student student, Student average, PairSource source, Auxiliary auxiliary,
             LossSettings loss, Dataset data) {}
@@ -88,7 +89,9 @@ public final class Distillation {
     /** Builds {@link Parts}; a method that reads images reads them from {@code dataDir}. */
     public static Parts build(DistillConfig cfg, Path dataDir, NDManager root) {
         Method method = Method.of(cfg.method());
-        DiT teacher = ModelFiles.teacher(Home.resolve(cfg.teacher()), root);
+        // with a trajectory store the teacher only initialises the student, then leaves the process
+        NDManager teacherScope = cfg.trajectoryStore() != null ? root.newSubManager() : root;
+        DiT teacher = ModelFiles.teacher(Home.resolve(cfg.teacher()), teacherScope);
         StudentConfig studentConfig = new StudentConfig(teacher.config(), cfg.student().guidanceInputScale());
         Student student = new Student(studentConfig);
         student.initialize(root, DataType.FLOAT32, cfg.seed());
@@ -104,6 +107,10 @@ public final class Distillation {
         // an image-free method never opens a dataset
         Dataset data = method.readsImages() ? Datasets.open(dataDir) : null;
         Method.Ingredients made = method.build(cfg, teacher, student, data, root);
+        if (teacherScope != root) {
+            teacherScope.close();
+            teacher = null;
+        }
         return new Parts(teacher, student, average, made.source(), made.auxiliary(), made.loss(), data);
     }
 
@@ -119,12 +126,12 @@ public final class Distillation {
                 cfg.pointsPerRollout() == 1 ? "" : "s", cfg.training().steps(), store, ladd);
     }
 
-    private static StudentEvaluator evaluator(DistillConfig cfg, DiT teacher, Path teacherFile, RunDirectory dir,
-            NDManager root) {
+    private static StudentEvaluator evaluator(DistillConfig cfg, org.tbcm4j.model.DiTConfig network, Path teacherFile,
+            RunDirectory dir, NDManager root) {
         DistillConfig.EvaluationConfig e = cfg.evaluation();
         Path aeFile = Home.resolve(e.autoencoder());
         Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
-        ModelFiles.requireLatentFit(ae, teacher.config(), aeFile, teacherFile);
+        ModelFiles.requireLatentFit(ae, network, aeFile, teacherFile);
         Scorer scorer = Scorer.load(Home.resolve(e.classifier()), Home.resolve(e.reference()), root);
         return new StudentEvaluator(ae, scorer, e.samples(), e.guidance(), e.intermediateTime(), dir.file("samples"),
                 cfg.seed());

@@ -1,10 +1,8 @@
 package org.tbcm4j.distill;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
+import org.tbcm4j.util.OptionalKey;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.OptBoolean;
 import java.util.Arrays;
-import org.tbcm4j.util.Json;
 
 /**
  * LADD's settings, read by {@link SanaSprint} (sCM on data pairs plus LADD) (official values from train_scm_ladd.py and the
@@ -23,7 +21,7 @@ import org.tbcm4j.util.Json;
  */
 public record LaddConfig(
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @JacksonInject(value = Json.ABSENT + "enabled", useInput = OptBoolean.TRUE) Boolean enabled,
+        @OptionalKey Boolean enabled,
         int[] headBlockIds, double advLambda, double scmLambda, String loss,
         double tMean, double tStd, double largestTimestepProb, boolean misaligned) {
     public static final String HINGE = "hinge";

@@ -1,5 +1,7 @@
 package org.tbcm4j.distill;
 
+import org.tbcm4j.train.Phases;
+
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -10,6 +12,11 @@ import ai.djl.ndarray.NDManager;
 public interface PairSource {
     /** The pairs of iteration {@code step} (1-based), drawn from randomness derived from the step. */
     PairBatch next(long step, NDManager manager);
+
+    /** The same, with the source's own parts (the data arms' real batch and encoder) run as {@code phases}. */
+    default PairBatch next(long step, NDManager manager, Phases phases) {
+        return next(step, manager);
+    }
 
     /** Pairs per iteration. */
     int pairsPerIteration();

@@ -15,7 +15,6 @@ import org.tbcm4j.model.Discriminator;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.nn.Dual;
 import org.tbcm4j.nn.Module;
-import org.tbcm4j.nn.NativeArrays;
 import org.tbcm4j.nn.NoGrad;
 import org.tbcm4j.nn.OptimizerConfig;
 import org.tbcm4j.train.TrainingTask;
@@ -149,9 +148,8 @@ public record SanaSprint() implements Method {
             metrics.put("discriminator_real_logit", NoGrad.call(() -> d.realLogits().mean()));
             metrics.put("discriminator_fake_logit", NoGrad.call(() -> d.fakeLogits().mean()));
             // the generator's fakes (one per pair) and the discriminator's own passes
-            metrics.put("discriminator_passes_per_pair",
-                    NativeArrays.scalar(d.loss(), (double) (pairs + d.teacherPasses()) / pairs));
-            return new TrainingTask.StepLoss(d.loss(), metrics);
+            return new TrainingTask.StepLoss(d.loss(), metrics,
+                    Map.of("discriminator_passes_per_pair", (double) (pairs + d.teacherPasses()) / pairs));
         }
 
         @Override

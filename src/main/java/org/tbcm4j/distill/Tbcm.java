@@ -27,6 +27,13 @@ public record Tbcm() implements Method {
 
     @Override
     public Ingredients build(DistillConfig cfg, DiT teacher, Student student, Dataset data, NDManager root) {
+        PairSource pairs = cfg.trajectoryStore() != null
+                ? StorePairs.open(cfg, Home.resolve(cfg.trajectoryStore())) : pairs(cfg, teacher, root);
+        return new Ingredients(pairs, cfg.loss(), null);
+    }
+
+    /** The online pairs: this config's prompts rolled out by {@code teacher}, iteration by iteration. */
+    static TrajectoryPairs pairs(DistillConfig cfg, DiT teacher, NDManager root) {
         DegenerateFilter filter = null;
         if (cfg.filter() != null && cfg.filter().enabled()) {
             filter = new DegenerateFilter(BlankLatent.load(Home.resolve(cfg.filter().reference()), root),
@@ -35,6 +42,6 @@ public record Tbcm() implements Method {
         TrajectoryPairs pairs = new TrajectoryPairs(teacher, new ReferenceRoute(cfg.routeSteps(), cfg.routeShift()),
                 cfg.promptsPerIteration(), cfg.guidanceScales(), filter, cfg.seed(),
                 new TrajectoryPairs.Options(cfg.route(), "one".equals(cfg.rolloutPoints()), cfg.rolloutStore()));
-        return new Ingredients(pairs, cfg.loss(), null);
+        return pairs;
     }
 }

@@ -1,6 +1,7 @@
 package org.tbcm4j.eval;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.tbcm4j.model.Autoencoder;
 import org.tbcm4j.model.LatentGenerator;
 import org.tbcm4j.report.HtmlReport;
 import org.tbcm4j.report.ImageGrid;
+import org.tbcm4j.util.AtomicFiles;
+import org.tbcm4j.util.Json;
 
 /**
  * Generators side by side on the same noise: each one's metrics, a table row and a grid of samples (a row
@@ -53,5 +56,32 @@ public final class Comparison {
                     g.describe(), m.fd(), m.kid(), m.precision(), m.recall(), m.classAccuracy());
         }
         return new Outcome(generators, table, grids);
+    }
+
+    /**
+     * The comparison page, the one the demo and {@code tbcm report} write: {@code metrics.json} (each
+     * generator's eval --json object, then {@code extra}) and {@code file} (the intro, the metrics table, the
+     * grids, with {@code rowsNote} under their heading when given, then {@code sections}: heading → figures).
+     */
+    public static void writePage(Outcome outcome, Path out, String file, String title, String intro, String rowsNote,
+            Map<String, Object> extra, Map<String, List<String[]>> sections) {
+        Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("generators", outcome.generators());
+        metrics.putAll(extra);
+        try {
+            AtomicFiles.write(out.resolve("metrics.json"), Json.JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(metrics).getBytes(StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        HtmlReport html = new HtmlReport(title).paragraph(intro)
+                .heading("Metrics").table(outcome.table())
+                .heading("Samples (one row per class, same noise in every grid)");
+        if (rowsNote != null) {
+            html.paragraph(rowsNote);
+        }
+        html.figures(outcome.grids());
+        sections.forEach((heading, figures) -> html.heading(heading).figures(figures));
+        AtomicFiles.write(out.resolve(file), html.render().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -7,8 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tbcm4j.checkpoint.CheckpointException;
 import org.tbcm4j.checkpoint.CheckpointFile;
+import org.tbcm4j.checkpoint.Fingerprint;
+import org.tbcm4j.data.Dataset;
 import org.tbcm4j.data.LabeledImages;
 import org.tbcm4j.model.Classifier;
+import org.tbcm4j.model.DataFit;
+import org.tbcm4j.model.ModelFiles;
+import org.tbcm4j.model.Provenance;
 import org.tbcm4j.nn.Batched;
 import org.tbcm4j.nn.StepScope;
 import org.tbcm4j.nn.Tensors;
@@ -22,6 +27,20 @@ public final class ReferenceFeatures {
     static final String KIND = "reference-features";
 
     private ReferenceFeatures() {}
+
+    /**
+     * The classifier's features of {@code set}'s test split, written to {@code out} with both fingerprints (the
+     * reference-features command and the pipeline's stage); the classifier must have been trained on {@code set}.
+     */
+    public static void write(Path classifierFile, Dataset set, Path out, NDManager root) {
+        Classifier cls = ModelFiles.classifier(classifierFile, root);
+        Provenance.read(classifierFile).requireDataset(set, classifierFile);
+        DataFit.requireImages(cls.config().imageSize(), cls.config().imageChannels(), set, classifierFile.toString());
+        float[][] features = compute(cls, set.test(), root);
+        save(out, features, Fingerprint.of(cls), set.fingerprint(), root);
+        System.out.printf("%s: %d × %d features (classifier %s)%n", out, features.length, features[0].length,
+                Fingerprint.of(cls));
+    }
 
     /** Features [N][featureDim] of {@code images}. */
     public static float[][] compute(Classifier classifier, LabeledImages images, NDManager root) {

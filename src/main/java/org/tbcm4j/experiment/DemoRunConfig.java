@@ -1,4 +1,4 @@
-package org.tbcm4j.cli;
+package org.tbcm4j.experiment;
 
 /**
  * configs/demo.yaml: what bin/tbcm demo distils and how it evaluates.
@@ -22,8 +22,7 @@ public record DemoRunConfig(String distill, String quickDistill, int samples, in
      * samples, so the report shows whether it follows w as the teacher does.
      */
     public record StudentSetting(double cfg, double intermediate,
-            @com.fasterxml.jackson.annotation.JacksonInject(value = org.tbcm4j.util.Json.ABSENT + "guidanceSweep",
-                    useInput = com.fasterxml.jackson.annotation.OptBoolean.TRUE) java.util.List<Double> guidanceSweep) {
+            @org.tbcm4j.util.OptionalKey java.util.List<Double> guidanceSweep) {
         public StudentSetting {
             guidanceSweep = guidanceSweep == null ? java.util.List.of() : java.util.List.copyOf(guidanceSweep);
             for (double w : guidanceSweep) {

@@ -1,7 +1,6 @@
 package org.tbcm4j.experiment;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.OptBoolean;
+import org.tbcm4j.util.OptionalKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +26,9 @@ import org.tbcm4j.util.Json;
  * @param evaluation how each run's student (and, once, the teacher) is scored
  */
 public record Plan(String name,
-        @JacksonInject(value = Json.ABSENT + "description", useInput = OptBoolean.TRUE) String description,
+        @OptionalKey String description,
         String reference, List<Long> seeds, Evaluation evaluation, List<Arm> arms,
-        @JacksonInject(value = Json.ABSENT + "compare", useInput = OptBoolean.TRUE) List<List<String>> compare) {
+        @OptionalKey List<List<String>> compare) {
 
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_SEEDS = 1000;
@@ -43,12 +42,12 @@ public record Plan(String name,
      * from the like-arm) replaces the plan's seeds for this arm: more seeds where a claim needs them, fewer
      * where a screen does.
      */
-    public record Arm(String name, @JacksonInject(value = Json.ABSENT + "config", useInput = OptBoolean.TRUE) String config,
-            @JacksonInject(value = Json.ABSENT + "set", useInput = OptBoolean.TRUE) List<String> set,
-            @JacksonInject(value = Json.ABSENT + "like", useInput = OptBoolean.TRUE) String like,
-            @JacksonInject(value = Json.ABSENT + "matchTimeOf", useInput = OptBoolean.TRUE) String matchTimeOf,
-            @JacksonInject(value = Json.ABSENT + "timeScaled", useInput = OptBoolean.TRUE) List<String> timeScaled,
-            @JacksonInject(value = Json.ABSENT + "seeds", useInput = OptBoolean.TRUE) List<Long> seeds) {
+    public record Arm(String name, @OptionalKey String config,
+            @OptionalKey List<String> set,
+            @OptionalKey String like,
+            @OptionalKey String matchTimeOf,
+            @OptionalKey List<String> timeScaled,
+            @OptionalKey List<Long> seeds) {
         public Arm {
             set = set == null ? List.of() : List.copyOf(set);
             if (seeds != null) {
@@ -61,8 +60,8 @@ public record Plan(String name,
 
     /** A teacher setting scored beside the students (once: the teacher does not depend on the seed). */
     public record TeacherSetting(int steps, double cfg,
-            @JacksonInject(value = Json.ABSENT + "sampler", useInput = OptBoolean.TRUE) String sampler,
-            @JacksonInject(value = Json.ABSENT + "shift", useInput = OptBoolean.TRUE) Double shift) {
+            @OptionalKey String sampler,
+            @OptionalKey Double shift) {
         public TeacherSetting {
             sampler = sampler == null ? "dpm2m" : sampler;
             shift = shift == null ? 1.0 : shift;
@@ -104,8 +103,8 @@ public record Plan(String name,
      * student at {@code studentSteps} [1], the teacher at {@code teacherSteps} [16] with DPM-Solver++(2M).
      */
     public record GuidanceResponseSetting(double low, double high, int samples,
-            @JacksonInject(value = Json.ABSENT + "studentSteps", useInput = OptBoolean.TRUE) Integer studentSteps,
-            @JacksonInject(value = Json.ABSENT + "teacherSteps", useInput = OptBoolean.TRUE) Integer teacherSteps) {
+            @OptionalKey Integer studentSteps,
+            @OptionalKey Integer teacherSteps) {
         public GuidanceResponseSetting {
             GuidanceScales.check("evaluation.guidance_response.low", low);
             GuidanceScales.check("evaluation.guidance_response.high", high);
@@ -127,16 +126,16 @@ public record Plan(String name,
     }
 
     public record Evaluation(int samples, long seed, List<Integer> studentSteps, List<Double> guidance,
-            @JacksonInject(value = Json.ABSENT + "intermediateTime", useInput = OptBoolean.TRUE) Double intermediateTime,
-            @JacksonInject(value = Json.ABSENT + "snapshots", useInput = OptBoolean.TRUE) Boolean snapshots,
-            @JacksonInject(value = Json.ABSENT + "teacher", useInput = OptBoolean.TRUE) List<TeacherSetting> teacher,
-            @JacksonInject(value = Json.ABSENT + "gap", useInput = OptBoolean.TRUE) Gap gap,
-            @JacksonInject(value = Json.ABSENT + "teacherModel", useInput = OptBoolean.TRUE) String teacherModel,
-            @JacksonInject(value = Json.ABSENT + "autoencoder", useInput = OptBoolean.TRUE) String autoencoder,
-            @JacksonInject(value = Json.ABSENT + "classifier", useInput = OptBoolean.TRUE) String classifier,
-            @JacksonInject(value = Json.ABSENT + "reference", useInput = OptBoolean.TRUE) String reference,
+            @OptionalKey Double intermediateTime,
+            @OptionalKey Boolean snapshots,
+            @OptionalKey List<TeacherSetting> teacher,
+            @OptionalKey Gap gap,
+            @OptionalKey String teacherModel,
+            @OptionalKey String autoencoder,
+            @OptionalKey String classifier,
+            @OptionalKey String reference,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            @JacksonInject(value = Json.ABSENT + "guidanceResponse", useInput = OptBoolean.TRUE)
+            @OptionalKey
             GuidanceResponseSetting guidanceResponse) {
         public Evaluation {
             if (samples < 20 || samples > 100_000) {

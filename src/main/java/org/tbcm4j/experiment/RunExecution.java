@@ -16,13 +16,14 @@ import org.tbcm4j.config.Configs;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.distill.GapAnalysis;
+import org.tbcm4j.distill.RunCost;
+import org.tbcm4j.eval.GeneratorScores;
 import org.tbcm4j.eval.GuidanceResponse;
 import org.tbcm4j.model.DiT;
 import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Student;
 import org.tbcm4j.model.StudentGenerator;
 import org.tbcm4j.model.TeacherGenerator;
-import org.tbcm4j.report.MetricsTable;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.trigflow.OdeSampler;
 import org.tbcm4j.trigflow.ReferenceRoute;
@@ -78,7 +79,7 @@ public final class RunExecution {
     /** Scores the plan's teacher settings once, into results/teacher.json. */
     public static void teacher(Plan plan, Path out, NDManager root) {
         Plan.Evaluation e = plan.evaluation();
-        Scoring scoring = new Scoring(e, root);
+        GeneratorScores scoring = scores(e, root);
         Path teacherFile = Home.resolve(e.teacherModel());
         DiT teacher = ModelFiles.teacher(teacherFile, root);
         ModelFiles.requireLatentFit(scoring.autoencoder(), teacher.config(), Home.resolve(e.autoencoder()), teacherFile);
@@ -90,7 +91,7 @@ public final class RunExecution {
             row.put("generator", String.format(Locale.ROOT, "teacher, %d steps, w %s", s.steps(), number(s.cfg())));
             row.put("steps", s.steps());
             row.put("guidance", s.cfg());
-            row.putAll(scoring.score(g, root));
+            row.putAll(scoring.score(g, e.samples(), e.seed(), root));
             System.out.println(row);
             rows.add(row);
         }
@@ -153,26 +154,7 @@ public final class RunExecution {
 
     /** The run's cost: iterations, training (loop) seconds, pairs per second, peak memory, teacher evaluations. */
     private static Map<String, Object> training(RunDirectory dir, DistillConfig config) {
-        MetricsTable metrics = MetricsTable.read(dir.metrics());
-        List<double[]> elapsed = metrics.column("elapsed_s");
-        double seconds = elapsed.get(elapsed.size() - 1)[1];
-        long iterations = config.training().steps();
-        double perPair = metrics.column("teacher_evaluations_per_pair").stream().mapToDouble(p -> p[1]).average()
-                .orElse(Double.NaN);
-        JsonNode summary = read(dir.file("summary.json"));
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("iterations", iterations);
-        t.put("pairs_per_iteration", config.pairsPerIteration());
-        t.put("train_seconds", seconds);
-        t.put("wall_seconds", summary.path("seconds").asDouble(Double.NaN));
-        t.put("pairs_per_second", iterations * config.pairsPerIteration() / seconds);
-        t.put("peak_rss_mib", summary.path("peak_resident_bytes").asDouble(Double.NaN) / 1048576.0);
-        t.put("teacher_evaluations", Math.round(perPair * config.pairsPerIteration() * iterations));
-        // whether the run had the machine to itself: about `cores` when alone, more beside other work
-        t.put("cores", Runtime.getRuntime().availableProcessors());
-        t.put("mean_load_1m", metrics.column("load_1m").stream().mapToDouble(p -> p[1]).filter(Double::isFinite)
-                .average().orElse(Double.NaN));
-        return t;
+        return RunCost.of(dir, config.pairsPerIteration()).json();
     }
 
     /**
@@ -187,7 +169,7 @@ public final class RunExecution {
             models.putAll(snapshots(dir.root().resolve("snapshots")));
         }
         models.put(iterations, dir.model());
-        Scoring scoring = null;
+        GeneratorScores scoring = null;
         List<Object> rows = new ArrayList<>();
         for (Map.Entry<Long, Path> model : models.entrySet()) {
             Path kept = dir.root().resolve("scores").resolve(String.format(Locale.ROOT, "iteration-%07d.json",
@@ -200,7 +182,7 @@ public final class RunExecution {
                 continue;
             }
             if (scoring == null) {
-                scoring = new Scoring(e, root);
+                scoring = scores(e, root);
             }
             List<Map<String, Object>> scored = score(scoring, e, model.getKey(), model.getValue(), root);
             Map<String, Object> keep = new LinkedHashMap<>();
@@ -213,7 +195,12 @@ public final class RunExecution {
         return rows;
     }
 
-    private static List<Map<String, Object>> score(Scoring scoring, Plan.Evaluation e, long iteration, Path modelFile,
+    private static GeneratorScores scores(Plan.Evaluation e, NDManager root) {
+        return new GeneratorScores(Home.resolve(e.autoencoder()), Home.resolve(e.classifier()),
+                Home.resolve(e.reference()), root);
+    }
+
+    private static List<Map<String, Object>> score(GeneratorScores scoring, Plan.Evaluation e, long iteration, Path modelFile,
             NDManager root) {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (NDManager m = root.newSubManager()) {
@@ -227,7 +214,7 @@ public final class RunExecution {
                     row.put("iteration", iteration);
                     row.put("steps", k);
                     row.put("guidance", w);
-                    row.putAll(scoring.score(g, m));
+                    row.putAll(scoring.score(g, e.samples(), e.seed(), m));
                     System.out.printf(Locale.ROOT, "iteration %d, %s: FD %.4f%n", iteration, row.get("generator"),
                             (Double) row.get("fd"));
                     rows.add(row);

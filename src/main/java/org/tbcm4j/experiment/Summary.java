@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.tbcm4j.report.ErrorBarChart;
 import org.tbcm4j.report.HtmlReport;
+import org.tbcm4j.report.Table;
 import org.tbcm4j.report.LineChart;
 import org.tbcm4j.train.RunDirectory;
 import org.tbcm4j.util.Json;
@@ -278,26 +279,27 @@ public final class Summary {
         return Double.isFinite(v) ? v : null;
     }
 
+    /** results.csv: one row per run, generator and scored iteration (with the run's cost), then the teacher's. */
     String csv() {
-        StringBuilder b = new StringBuilder("arm,seed,generator,iteration,student_steps,guidance");
-        QUALITY.keySet().forEach(k -> b.append(',').append(k));
-        COST.keySet().forEach(k -> b.append(',').append(k));
-        b.append('\n');
+        List<String> header = HtmlReport.row("arm", "seed", "generator", "iteration", "student_steps", "guidance");
+        header.addAll(QUALITY.keySet());
+        header.addAll(COST.keySet());
+        Table.Builder t = Table.titled("results", header);
         for (Row r : rows) {
             Map<String, Double> cost = costs.get(r.arm()).get(r.seed());
-            b.append(r.arm()).append(',').append(r.seed()).append(",\"").append(r.generator()).append("\",")
-                    .append(r.iteration()).append(',').append(r.steps()).append(',').append(r.guidance());
-            QUALITY.keySet().forEach(k -> b.append(',').append(csvNumber(r.values().get(k))));
-            COST.keySet().forEach(k -> b.append(',').append(csvNumber(cost.get(k))));
-            b.append('\n');
+            List<String> row = HtmlReport.row(r.arm(), String.valueOf(r.seed()), r.generator(),
+                    String.valueOf(r.iteration()), String.valueOf(r.steps()), String.valueOf(r.guidance()));
+            QUALITY.keySet().forEach(k -> row.add(csvNumber(r.values().get(k))));
+            COST.keySet().forEach(k -> row.add(csvNumber(cost.get(k))));
+            t.add(row);
         }
         for (Row r : teacher) {
-            b.append("teacher,,\"").append(r.generator()).append("\",,,").append(r.guidance());
-            QUALITY.keySet().forEach(k -> b.append(',').append(csvNumber(r.values().get(k))));
-            COST.keySet().forEach(k -> b.append(','));
-            b.append('\n');
+            List<String> row = HtmlReport.row("teacher", "", r.generator(), "", "", String.valueOf(r.guidance()));
+            QUALITY.keySet().forEach(k -> row.add(csvNumber(r.values().get(k))));
+            COST.keySet().forEach(k -> row.add(""));
+            t.add(row);
         }
-        return b.toString();
+        return t.build().csv();
     }
 
     private static String csvNumber(double v) {
@@ -332,29 +334,26 @@ public final class Summary {
     }
 
     /** The summary as tables: header row first. Shared by summary.md and index.html. */
-    private List<List<List<String>>> qualityTables(List<String> titles) {
-        List<List<List<String>>> tables = new ArrayList<>();
+    /** Every table of the summary, in page order. */
+    List<Table> tables() {
+        List<Table> tables = new ArrayList<>();
         for (String g : generators()) {
-            titles.add(g + ": mean ± sd [95 % interval] over seeds");
-            List<List<String>> t = new ArrayList<>();
             List<String> header = HtmlReport.row("arm", "seeds");
             QUALITY.keySet().forEach(header::add);
-            t.add(header);
+            Table.Builder t = Table.titled(g + ": mean ± sd [95 % interval] over seeds", header);
             for (String arm : armNames()) {
                 List<String> row = HtmlReport.row(arm + (arm.equals(plan.reference()) ? " (reference)" : ""),
                         String.valueOf(finalValues(arm, g, "fd").size()));
                 QUALITY.forEach((k, d) -> row.add(cell(stats(finalValues(arm, g, k)), d)));
                 t.add(row);
             }
-            tables.add(t);
+            tables.add(t.build());
             if (plan.comparisons().isEmpty()) {
                 continue; // a plan of one arm compares nothing
             }
-            titles.add(g + ": paired differences over shared seeds, mean [95 % interval]");
-            List<List<String>> diff = new ArrayList<>();
             List<String> dh = HtmlReport.row("comparison", "shared seeds");
             QUALITY.keySet().forEach(k -> dh.add("Δ " + k));
-            diff.add(dh);
+            Table.Builder diff = Table.titled(g + ": paired differences over shared seeds, mean [95 % interval]", dh);
             for (List<String> pair : plan.comparisons()) {
                 String arm = pair.get(0);
                 String against = pair.get(1);
@@ -364,16 +363,15 @@ public final class Summary {
                         finalValues(against, g, k)), d)));
                 diff.add(row);
             }
-            tables.add(diff);
+            tables.add(diff.build());
         }
-        titles.add("Cost per run: mean ± sd [95 % interval] over seeds; ratio of means to " + plan.reference());
-        List<List<String>> cost = new ArrayList<>();
         List<String> ch = HtmlReport.row("arm", "runs");
         COST.keySet().forEach(k -> {
             ch.add(k);
             ch.add(k + " ratio");
         });
-        cost.add(ch);
+        Table.Builder cost = Table.titled("Cost per run: mean ± sd [95 % interval] over seeds; ratio of means to "
+                + plan.reference(), ch);
         for (String arm : armNames()) {
             List<String> row = HtmlReport.row(arm, String.valueOf(costValues(arm, "train_seconds").size()));
             COST.forEach((k, d) -> {
@@ -384,12 +382,11 @@ public final class Summary {
             });
             cost.add(row);
         }
-        tables.add(cost);
+        tables.add(cost.build());
         if (!plan.comparisons().isEmpty()) {
-            titles.add("Cost compared: ratio of means, and the paired difference of training seconds [95 % interval]");
-            List<List<String>> costDiff = new ArrayList<>();
-            costDiff.add(HtmlReport.row("comparison", "time ratio", "pairs/s ratio", "peak memory ratio",
-                    "teacher evaluations ratio", "Δ train_seconds"));
+            Table.Builder costDiff = Table.titled("Cost compared: ratio of means, and the paired difference of training "
+                    + "seconds [95 % interval]", HtmlReport.row("comparison", "time ratio", "pairs/s ratio",
+                    "peak memory ratio", "teacher evaluations ratio", "Δ train_seconds"));
             for (List<String> pair : plan.comparisons()) {
                 List<String> row = HtmlReport.row(pair.get(0) + " − " + pair.get(1));
                 for (String k : COST.keySet()) {
@@ -401,30 +398,27 @@ public final class Summary {
                         costValues(pair.get(1), "train_seconds")), 1));
                 costDiff.add(row);
             }
-            tables.add(costDiff);
+            tables.add(costDiff.build());
         }
         if (!teacher.isEmpty()) {
-            titles.add("The teacher, on the same evaluation noise");
-            List<List<String>> t = new ArrayList<>();
             List<String> th = HtmlReport.row("generator");
             QUALITY.keySet().forEach(th::add);
-            t.add(th);
+            Table.Builder t = Table.titled("The teacher, on the same evaluation noise", th);
             for (Row r : teacher) {
                 List<String> row = HtmlReport.row(r.generator());
                 QUALITY.forEach((k, d) -> row.add(String.format(Locale.ROOT, "%." + d + "f", r.values().get(k))));
                 t.add(row);
             }
-            tables.add(t);
+            tables.add(t.build());
         }
         if (!response.isEmpty()) {
-            responseTable(titles, tables);
+            tables.add(responseTable());
         }
         if (!gap.isEmpty()) {
-            gapTables(titles, tables);
+            tables.addAll(gapTables());
         }
         if (rows.stream().anyMatch(r -> !r.last())) {
             for (String g : generators()) {
-                titles.add(g + ": FD against iteration, mean [min, max] over seeds");
                 tables.add(iterationTable(g));
             }
         }
@@ -435,12 +429,11 @@ public final class Summary {
      * The final students' guidance response (their samples' move between two w as a fraction of the
      * teacher's: 1 follows w as the teacher does, 0 ignores it), per arm and per comparison.
      */
-    private void responseTable(List<String> titles, List<List<List<String>>> tables) {
+    private Table responseTable() {
         Plan.GuidanceResponseSetting s = plan.evaluation().guidanceResponse();
-        titles.add("Guidance response: the student's move from w " + (s == null ? "?" : number(s.low())) + " to "
-                + (s == null ? "?" : number(s.high())) + " as a fraction of the teacher's, mean ± sd [95 % interval]");
-        List<List<String>> t = new ArrayList<>();
-        t.add(HtmlReport.row("arm", "runs", "fraction"));
+        Table.Builder t = Table.titled("Guidance response: the student's move from w " + (s == null ? "?"
+                : number(s.low())) + " to " + (s == null ? "?" : number(s.high())) + " as a fraction of the teacher's, "
+                + "mean ± sd [95 % interval]", HtmlReport.row("arm", "runs", "fraction"));
         for (String arm : armNames()) {
             if (response.containsKey(arm)) {
                 t.add(HtmlReport.row(arm, String.valueOf(response.get(arm).size()), cell(stats(response.get(arm)), 3)));
@@ -452,7 +445,7 @@ public final class Summary {
                         differenceCell(difference(response.get(pair.get(0)), response.get(pair.get(1))), 3)));
             }
         }
-        tables.add(t);
+        return t.build();
     }
 
     private static String number(double w) {
@@ -481,15 +474,14 @@ public final class Summary {
      * The students' consistency errors along the teacher's trajectories and at diffusion points from the
      * same endpoints (tbcm gap), per route index: per arm, then each comparison's paired difference.
      */
-    private void gapTables(List<String> titles, List<List<List<String>>> tables) {
+    private List<Table> gapTables() {
+        List<Table> tables = new ArrayList<>();
         Map<Integer, Double> times = new TreeMap<>();
         gap.values().forEach(bySeed -> bySeed.values().forEach(byIndex -> byIndex.forEach((i, v) ->
                 times.putIfAbsent(i, v[0]))));
         java.util.Set<Integer> indices = times.keySet();
         String[] kinds = {"", "trajectory", "diffusion"};
         for (int column = 1; column <= 2; column++) {
-            titles.add("Gap: consistency error at " + kinds[column] + " points, mean [95 % interval] over seeds");
-            List<List<String>> t = new ArrayList<>();
             List<String> header = HtmlReport.row("route point i", "t");
             armNames().stream().filter(gap::containsKey).forEach(header::add);
             for (List<String> pair : plan.comparisons()) {
@@ -497,7 +489,8 @@ public final class Summary {
                     header.add(pair.get(0) + " − " + pair.get(1));
                 }
             }
-            t.add(header);
+            Table.Builder t = Table.titled("Gap: consistency error at " + kinds[column] + " points, mean [95 % interval] "
+                    + "over seeds", header);
             for (int i : indices) {
                 List<String> row = HtmlReport.row(String.valueOf(i), HtmlReport.number(times.get(i), 3));
                 for (String arm : armNames()) {
@@ -515,13 +508,14 @@ public final class Summary {
                 }
                 t.add(row);
             }
-            tables.add(t);
+            tables.add(t.build());
         }
+        return tables;
     }
 
-    private List<List<String>> iterationTable(String generator) {
-        List<List<String>> t = new ArrayList<>();
-        t.add(HtmlReport.row("arm", "iteration", "seeds", "FD mean", "FD min", "FD max", "class accuracy mean"));
+    private Table iterationTable(String generator) {
+        Table.Builder t = Table.titled(generator + ": FD against iteration, mean [min, max] over seeds",
+                HtmlReport.row("arm", "iteration", "seeds", "FD mean", "FD min", "FD max", "class accuracy mean"));
         for (String arm : armNames()) {
             for (Map.Entry<Long, List<Row>> e : byIteration(arm, generator).entrySet()) {
                 double[] fd = e.getValue().stream().mapToDouble(r -> r.values().get("fd")).toArray();
@@ -534,7 +528,7 @@ public final class Summary {
                         HtmlReport.number(acc, 3)));
             }
         }
-        return t;
+        return t.build();
     }
 
     private Map<Long, List<Row>> byIteration(String arm, String generator) {
@@ -555,19 +549,7 @@ public final class Summary {
                 + "balanced over the classes, noise seed %d (the same noise for every run), FD/KID/precision/recall "
                 + "in the evaluation classifier's features against the test split. Intervals: Student's t, 95 %%, "
                 + "over seeds.%n%n", plan.seedsText(), plan.reference(), e.samples(), e.seed()));
-        List<String> titles = new ArrayList<>();
-        List<List<List<String>>> tables = qualityTables(titles);
-        for (int i = 0; i < tables.size(); i++) {
-            b.append("## ").append(titles.get(i)).append("\n\n");
-            List<List<String>> t = tables.get(i);
-            for (int r = 0; r < t.size(); r++) {
-                b.append("| ").append(String.join(" | ", t.get(r))).append(" |\n");
-                if (r == 0) {
-                    b.append("|").append("---|".repeat(t.get(r).size())).append('\n');
-                }
-            }
-            b.append('\n');
-        }
+        tables().forEach(t -> b.append(t.markdown()));
         return b.toString();
     }
 
@@ -623,11 +605,7 @@ public final class Summary {
             }
         }
         page.figures(figures);
-        List<String> titles = new ArrayList<>();
-        List<List<List<String>>> tables = qualityTables(titles);
-        for (int i = 0; i < tables.size(); i++) {
-            page.heading(titles.get(i)).table(tables.get(i));
-        }
+        tables().forEach(page::table);
         return page.render();
     }
 

@@ -1,8 +1,6 @@
 package org.tbcm4j.model;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.OptBoolean;
-import org.tbcm4j.util.Json;
+import org.tbcm4j.util.OptionalKey;
 
 /**
  * Shape of the latent autoencoder: S×S images of 1 or 3 channels ↔ (S/4)×(S/4)×latentChannels latents (f4).
@@ -14,8 +12,8 @@ import org.tbcm4j.util.Json;
  * @param imageChannels 1 (gray) or 3 (RGB) (optional key: 1)
  */
 public record AutoencoderConfig(int[] channels, int latentChannels, int groups,
-        @JacksonInject(value = Json.ABSENT + "imageSize", useInput = OptBoolean.TRUE) Integer imageSize,
-        @JacksonInject(value = Json.ABSENT + "imageChannels", useInput = OptBoolean.TRUE) Integer imageChannels) {
+        @OptionalKey Integer imageSize,
+        @OptionalKey Integer imageChannels) {
     public AutoencoderConfig {
         imageSize = imageSize == null ? 28 : imageSize;
         imageChannels = imageChannels == null ? 1 : imageChannels;

@@ -1,8 +1,6 @@
 package org.tbcm4j.model;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.OptBoolean;
-import org.tbcm4j.util.Json;
+import org.tbcm4j.util.OptionalKey;
 
 /**
  * Shape of the evaluation classifier.
@@ -16,8 +14,8 @@ import org.tbcm4j.util.Json;
  * @param imageChannels 1 or 3 (optional key: 1)
  */
 public record ClassifierConfig(int[] channels, int featureDim, int numClasses, int groups,
-        @JacksonInject(value = Json.ABSENT + "imageSize", useInput = OptBoolean.TRUE) Integer imageSize,
-        @JacksonInject(value = Json.ABSENT + "imageChannels", useInput = OptBoolean.TRUE) Integer imageChannels) {
+        @OptionalKey Integer imageSize,
+        @OptionalKey Integer imageChannels) {
     public ClassifierConfig {
         imageSize = imageSize == null ? 28 : imageSize;
         imageChannels = imageChannels == null ? 1 : imageChannels;

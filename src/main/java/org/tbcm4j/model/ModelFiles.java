@@ -48,6 +48,30 @@ public final class ModelFiles {
         return ModelFile.load(file, TEACHER, DiTConfig.class, DiT::new, manager);
     }
 
+    /**
+     * A model that generates latents, opened by the kind its file records: a teacher or a student (the other
+     * is null), its latent shape checked against the autoencoder {@code ae} read from {@code aeFile}.
+     */
+    public record Generative(DiT teacher, Student student) {
+        /** The DiT that predicts (the teacher, or the student's backbone). */
+        public DiTConfig network() {
+            return student != null ? student.config().backbone() : teacher.config();
+        }
+    }
+
+    /** Opens {@code file} as a {@link Generative}; any other kind is refused in one line. */
+    public static Generative generative(Path file, Autoencoder ae, Path aeFile, NDManager manager) {
+        String kind = ModelFile.kindOf(file);
+        Generative g = switch (kind) {
+            case TEACHER -> new Generative(teacher(file, manager), null);
+            case STUDENT -> new Generative(null, student(file, manager));
+            default -> throw new IllegalArgumentException(file + " holds a " + kind + " model, which cannot generate "
+                    + "images");
+        };
+        requireLatentFit(ae, g.network(), aeFile, file);
+        return g;
+    }
+
     public static Student student(Path file, NDManager manager) {
         return ModelFile.load(file, STUDENT, StudentConfig.class, Student::new, manager);
     }

@@ -91,6 +91,28 @@ public final class AdamW {
         return total == null ? 0.0 : Math.sqrt(total.getDouble());
     }
 
+    /** Copies of the gradients accumulated so far (zeros where none), to measure what a later backward adds. */
+    public List<NDArray> gradientCopies() {
+        List<NDArray> copies = new ArrayList<>(params.size());
+        for (Parameter p : params.values()) {
+            NDArray g = Gradients.of(p.array());
+            copies.add(g == null ? p.array().zerosLike() : g.duplicate());
+        }
+        return copies;
+    }
+
+    /** The global L2 norm of what was added to the gradients since {@code before} ({@link #gradientCopies}). */
+    public double gradientNormSince(List<NDArray> before) {
+        List<NDArray> added = new ArrayList<>(params.size());
+        int i = 0;
+        for (Parameter p : params.values()) {
+            NDArray g = Gradients.of(p.array());
+            NDArray b = before.get(i++);
+            added.add(g == null ? b.neg() : g.sub(b));
+        }
+        return globalNorm(added);
+    }
+
     /** Zeroes the accumulated gradients of this optimizer's parameters. */
     public void clearGradients() {
         zeroGradients();

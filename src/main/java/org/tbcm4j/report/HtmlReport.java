@@ -24,6 +24,11 @@ public final class HtmlReport {
     }
 
     /** A table whose first row is the header. */
+    /** A titled table: its title as a heading, then the table. */
+    public HtmlReport table(Table table) {
+        return heading(table.title()).table(table.rows());
+    }
+
     public HtmlReport table(List<List<String>> rows) {
         body.append("<table>\n");
         for (int r = 0; r < rows.size(); r++) {

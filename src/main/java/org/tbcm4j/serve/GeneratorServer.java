@@ -134,7 +134,7 @@ public final class GeneratorServer implements AutoCloseable {
             }
         }
         int classId = (int) number(q, "class", null, 0, student.numClasses() - 1);
-        double guidance = decimal(q, "guidance", 3.0, 0, 20);
+        double guidance = decimal(q, "guidance", Generator.DEFAULT_GUIDANCE, 0, 20);
         int steps = (int) number(q, "steps", 1L, 1, 2);
         long seed = number(q, "seed", 0L, 0, Long.MAX_VALUE);
         int count = (int) number(q, "count", 8L, 1, MAX_COUNT);

@@ -21,4 +21,7 @@ public interface Adversary {
      * update; its metrics are among the task's {@link TrainingTask#metricNames}.
      */
     TrainingTask.StepLoss loss(long step, NDManager manager);
+
+    /** Its update's name as a part of an iteration (loss, backward and optimizer step), for bench iteration. */
+    String updateName();
 }

@@ -15,8 +15,9 @@ import org.tbcm4j.util.MachineLoad;
  * the whole run over all its invocations (the steps redone after an interruption count once, as the
  * checkpointed work they replace was counted up to its row).
  */
-final class MetricWindow {
+final class MetricWindow implements TrainingListener {
     private final MetricsCsv csv;
+    private final TrainingConfig config;
     private final String throughputColumn;
     private final int examplesPerStep;
     private final long began = System.nanoTime();
@@ -27,7 +28,9 @@ final class MetricWindow {
     private int steps;
     private double seconds;
 
-    MetricWindow(RunDirectory dir, TrainingTask task, long resumedStep) {
+    /** Rows every log_every steps, on evaluated steps and at an invocation's last step. */
+    MetricWindow(RunDirectory dir, TrainingTask task, long resumedStep, TrainingConfig config) {
+        this.config = config;
         this.throughputColumn = task.unit() + "_per_s";
         this.examplesPerStep = task.examplesPerStep();
         List<String> columns = new ArrayList<>(List.of("step"));
@@ -36,6 +39,14 @@ final class MetricWindow {
         columns.addAll(task.evaluationNames());
         this.csv = new MetricsCsv(dir.metrics(), columns);
         this.earlierSeconds = csv.open(resumedStep).getOrDefault("elapsed_s", 0.0);
+    }
+
+    @Override
+    public void iterationEnded(Step step) {
+        add(step.metrics(), step.gradNorm(), step.learningRate(), step.seconds());
+        if (step.step() % config.logEvery() == 0 || step.last() || TrainLoop.evaluates(config, step.step())) {
+            write(step.step(), step.skippedSteps(), step.evaluation());
+        }
     }
 
     /** Adds one step's metrics, its optimiser figures and its duration. */

@@ -1,7 +1,6 @@
-package org.tbcm4j.cli;
+package org.tbcm4j.train;
 
 import org.tbcm4j.model.DiTConfig;
-import org.tbcm4j.train.TrainingConfig;
 
 /**
  * configs/teacher.yaml.

@@ -1,10 +1,8 @@
 package org.tbcm4j.train;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
+import org.tbcm4j.util.OptionalKey;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.OptBoolean;
 import org.tbcm4j.nn.OptimizerConfig;
-import org.tbcm4j.util.Json;
 
 /**
  * The schedule and optimiser of a training run (the {@code training:} section of a config).
@@ -29,12 +27,12 @@ import org.tbcm4j.util.Json;
  *     warm-up off; optional, default 10 (the decay then reaches 0.99 only at update 890)
  */
 public record TrainingConfig(long steps,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Json.ABSENT, useInput = OptBoolean.TRUE)
+        @JsonInclude(JsonInclude.Include.NON_NULL) @OptionalKey
         Integer batchSize, double lr, int warmupSteps, boolean cosineDecay,
         double weightDecay, double clipNorm, double emaDecay, int checkpointEvery, int logEvery, int evalEvery,
         int snapshotEvery,
-        @JacksonInject(value = Json.ABSENT + "maxSkippedFraction", useInput = OptBoolean.TRUE) Double maxSkippedFraction,
-        @JacksonInject(value = Json.ABSENT + "emaWarmup", useInput = OptBoolean.TRUE) Double emaWarmup) {
+        @OptionalKey Double maxSkippedFraction,
+        @OptionalKey Double emaWarmup) {
 
     /** The steps over which the skipped fraction is counted. */
     public static final int SKIP_WINDOW = 100;

@@ -1,9 +1,7 @@
 package org.tbcm4j.train;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
+import org.tbcm4j.util.OptionalKey;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.OptBoolean;
-import org.tbcm4j.util.Json;
 
 /**
  * Where a run stands. Randomness is derived from (seed, stream, step) (see Rng), so the seed and the
@@ -22,9 +20,9 @@ public record TrainingState(
         @JsonProperty("updates") long updates,
         @JsonProperty("skipped") long skipped,
         @JsonProperty("adversary_updates")
-        @JacksonInject(value = Json.ABSENT + "adversaryUpdates", useInput = OptBoolean.TRUE) Long adversaryUpdates,
+        @OptionalKey Long adversaryUpdates,
         @JsonProperty("adversary_skipped")
-        @JacksonInject(value = Json.ABSENT + "adversarySkipped", useInput = OptBoolean.TRUE) Long adversarySkipped) {
+        @OptionalKey Long adversarySkipped) {
 
     /** Checkpoints written before adversaries existed have neither adversary key. */
     public TrainingState {

@@ -47,6 +47,22 @@ public final class Backend {
         }
     }
 
+    /**
+     * Runs {@code body} with libtorch on one intra-op thread, then restores the count: results that must not
+     * depend on the machine or on how many workers share it (a trajectory store) are computed this way, as
+     * reductions split over threads round differently.
+     */
+    public static synchronized <T> T singleThreaded(java.util.function.Supplier<T> body) {
+        start();
+        int before = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
+    }
+
     /** A new root manager on the CPU; callers close it. */
     public static NDManager newManager() {
         start();

@@ -1,21 +1,25 @@
 package org.tbcm4j.util;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.AnnotatedParameter;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 /** Shared Jackson mappers: JSON for metadata, YAML for configs. */
 public final class Json {
     /**
-     * Marks an optional config key: {@code @JacksonInject(value = Json.ABSENT + "name", useInput = OptBoolean.TRUE)}
-     * on a record component makes an absent key null instead of a "missing field" error. Jackson wants a
-     * distinct id per component of a record, hence the suffix; every id starting with ABSENT injects null.
+     * The injection id prefix behind {@link OptionalKey}: an optional creator parameter is an injectable with
+     * a distinct id (Jackson wants one per parameter), and every id with this prefix injects null when the
+     * document leaves the key out.
      */
-    public static final String ABSENT = "absent-optional-key";
+    static final String ABSENT = "absent-optional-key";
     public static final ObjectMapper JSON = configure(new ObjectMapper());
     public static final ObjectMapper YAML = configure(new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)));
@@ -27,7 +31,8 @@ public final class Json {
      * a fraction where a whole number is expected.
      */
     private static ObjectMapper configure(ObjectMapper m) {
-        return m.setInjectableValues(new AbsentKeys()).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        return m.setInjectableValues(new AbsentKeys()).setAnnotationIntrospector(new OptionalKeys())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
@@ -43,6 +48,18 @@ public final class Json {
                 return null;
             }
             throw new IllegalStateException("no injectable value " + valueId);
+        }
+    }
+
+    /** Reads {@link OptionalKey} on a creator parameter as an injectable that the document may override. */
+    private static final class OptionalKeys extends JacksonAnnotationIntrospector {
+        @Override
+        public JacksonInject.Value findInjectableValue(AnnotatedMember m) {
+            if (m.hasAnnotation(OptionalKey.class)) {
+                String where = m instanceof AnnotatedParameter p ? p.getOwner().getName() + "#" + p.getIndex() : m.getFullName();
+                return JacksonInject.Value.construct(ABSENT + where, Boolean.TRUE);
+            }
+            return super.findInjectableValue(m);
         }
     }
 

@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.tbcm4j.experiment.DemoRunConfig;
+import org.tbcm4j.train.AutoencoderRunConfig;
+import org.tbcm4j.train.ClassifierRunConfig;
+import org.tbcm4j.train.TeacherRunConfig;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbcm4j.config.ConfigException;
 import org.tbcm4j.config.Configs;
@@ -51,6 +55,22 @@ class ConfigsTest {
         assertEquals("sana_sprint", c.method());
         assertEquals(java.util.List.of(0, 2, 3, 4), java.util.Arrays.stream(c.ladd().headBlockIds()).boxed().toList());
         assertEquals(0.5, c.ladd().advLambda());
+    }
+
+    @Test
+    void anOptionalKeyMayBeLeftOutOrNullAndARequiredOneMayNot() throws IOException {
+        String shipped = Files.readString(Path.of("configs/distill.yaml"));
+        String noEvaluation = shipped.replaceAll("(?ms)^evaluation:.*", "");
+        Path f = tmp.resolve("no-evaluation.yaml");
+        Files.writeString(f, noEvaluation);
+        assertEquals(null, Configs.load(f, DistillConfig.class).evaluation(), "left out");
+        Files.writeString(f, noEvaluation + "evaluation: null\n");
+        assertEquals(null, Configs.load(f, DistillConfig.class).evaluation(), "given as null");
+        Files.writeString(f, shipped.replaceFirst("(?m)^route_shift:.*\n", ""));
+        assertMentions(assertThrows(ConfigException.class, () -> Configs.load(f, DistillConfig.class)),
+                "missing field 'route_shift'");
+        Files.writeString(f, shipped.replaceFirst("(?m)^route_shift:.*$", "route_shift: null"));
+        assertThrows(ConfigException.class, () -> Configs.load(f, DistillConfig.class));
     }
 
     private ConfigException bad(String yaml) throws IOException {

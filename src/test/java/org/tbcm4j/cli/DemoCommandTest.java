@@ -26,14 +26,7 @@ class DemoCommandTest extends WithManager {
         Path reference = TinyModels.reference(tmp, m);
         Path blank = tmp.resolve("blank.safetensors");
         BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
-        String distill = "name: demo-distill\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
-                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
-                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: true\n  threshold: 1.0\n  reference: " + blank + "\n"
-                + "data_pairs: null\nloss:\n  tangent_warmup: 2\n  calm_down: true\n  calm_down_start: 3\n"
-                + "  calm_down_steps: 1\n  final_r: 0.75\n  norm_constant: 0.1\ntraining:\n  steps: 3\n"
-                + "  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n  weight_decay: 0.0\n  clip_norm: 0.1\n"
-                + "  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n  eval_every: 0\n  snapshot_every: 0\n"
-                + "evaluation: null\n";
+        String distill = DistillYaml.tiny(teacher, 3, "filter.enabled=true", "filter.reference=" + blank);
         Files.writeString(tmp.resolve("distill.yaml"), distill);
         String demo = "distill: " + tmp.resolve("distill.yaml") + "\nquick_distill: " + tmp.resolve("distill.yaml") + "\n"
                 + "samples: 40\nquick_samples: 20\nseed: 7\n"
@@ -65,7 +58,7 @@ class DemoCommandTest extends WithManager {
         assertEquals(1, json.get("generators").get(2).get("steps").asInt());
         assertEquals(2, json.get("generators").get(3).get("steps").asInt());
         assertTrue(json.get("distillation").get("wall_seconds").asDouble() > 0);
-        assertTrue(json.get("distillation").get("peak_resident_mib").asDouble() > 0);
+        assertTrue(json.get("distillation").get("peak_rss_mib").asDouble() > 0);
         // A second run into the same directory continues (here: finds the distillation finished) instead of failing.
         CliHarness.Result again = CliHarness.run("demo", "--quick", "--config", tmp.resolve("demo.yaml").toString(),
                 "--out", out.toString());

@@ -1,8 +1,16 @@
 package org.tbcm4j.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
+import org.tbcm4j.config.ConfigOverrides;
+import org.tbcm4j.distill.DistillConfig;
+import org.tbcm4j.util.Json;
 
-/** A miniature distillation config (trajectory pairs, no filter, no evaluation) for command-level tests. */
+/**
+ * The miniature distillation config of the command-level tests (trajectory pairs, no filter, no evaluation),
+ * written once: a test states only what it changes, as {@code --set} assignments.
+ */
 final class DistillYaml {
     private DistillYaml() {}
 
@@ -15,5 +23,20 @@ final class DistillYaml {
                 + "training:\n  steps: " + steps + "\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
                 + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
                 + "  eval_every: 0\n  snapshot_every: 0\nevaluation: null\n";
+    }
+
+    /** The tiny config with {@code sets} applied as {@code --set} would apply them (checked against the schema). */
+    static String tiny(Path teacher, int steps, String... sets) {
+        try {
+            ObjectNode tree = (ObjectNode) Json.YAML.readTree(tiny(teacher, steps));
+            return Json.YAML.writeValueAsString(ConfigOverrides.apply(tree, List.of(sets), DistillConfig.class));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The data methods' section, reading images through {@code autoencoder}. */
+    static String dataPairs(Path autoencoder) {
+        return "data_pairs={p_mean: 0.2, p_std: 1.6, autoencoder: " + autoencoder + "}";
     }
 }

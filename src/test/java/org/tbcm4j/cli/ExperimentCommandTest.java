@@ -43,14 +43,8 @@ class ExperimentCommandTest extends WithManager {
         BlankLatent.save(blank, BlankLatent.compute(ModelFiles.autoencoder(ae, m), m));
         data = TinyModels.dataset(tmp.resolve("data"), 64, 10);
         config = tmp.resolve("distill.yaml");
-        Files.writeString(config, "name: b\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
-                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [1.5]\n"
-                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 1.0\n  reference: "
-                + blank + "\ndata_pairs:\n  p_mean: 0.2\n  p_std: 1.6\n  autoencoder: " + ae + "\nloss:\n"
-                + "  tangent_warmup: 2\n  calm_down: true\n  calm_down_start: 3\n  calm_down_steps: 1\n  final_r: 0.75\n"
-                + "  norm_constant: 0.1\ntraining:\n  steps: 4\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
-                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 1\n  log_every: 1\n"
-                + "  eval_every: 0\n  snapshot_every: 2\nevaluation: null\n");
+        Files.writeString(config, DistillYaml.tiny(teacher, 4, "filter.reference=" + blank, DistillYaml.dataPairs(ae),
+                "training.checkpoint_every=1", "training.snapshot_every=2"));
         models = "  teacher_model: " + teacher + "\n  autoencoder: " + ae + "\n  classifier: " + classifier
                 + "\n  reference: " + reference + "\n";
     }
@@ -66,7 +60,7 @@ class ExperimentCommandTest extends WithManager {
 
     @Test
     void summarisesSeedsAndMatchesAnotherArmsTime() throws Exception {
-        Path plan = plan("stats", "[3, 4]", (TRAJECTORY + "  - name: data\n    config: CONFIG\n    set: [pairs=data]\n"
+        Path plan = plan("stats", "[3, 4]", (TRAJECTORY + "  - name: data\n    config: CONFIG\n    set: [method=scm]\n"
                 + "  - name: traj-time-of-data\n    like: traj\n    match_time_of: data\n"
                 + "    time_scaled: [training.steps]\n").replace("CONFIG", config.toString()),
                 "  teacher: [{steps: 2, cfg: 1.5}]\n"

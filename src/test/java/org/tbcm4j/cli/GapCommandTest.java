@@ -28,15 +28,8 @@ class GapCommandTest extends WithManager {
         org.tbcm4j.distill.BlankLatent.save(blank, org.tbcm4j.distill.BlankLatent.compute(
                 org.tbcm4j.model.ModelFiles.autoencoder(ae, m), m));
         Path config = tmp.resolve("d.yaml");
-        java.nio.file.Files.writeString(config, "name: d\nseed: 5\nteacher: " + teacher + "\npairs: trajectory\n"
-                + "prompts_per_iteration: 2\nroute_steps: 4\nroute_shift: 2.5\nguidance_scales: [2.0]\n"
-                + "student:\n  guidance_input_scale: 0.1\nfilter:\n  enabled: false\n  threshold: 0.3\n  reference: " + blank + "\n"
-                + "loss:\n  tangent_warmup: 2\n  calm_down: false\n  calm_down_start: 3\n  calm_down_steps: 1\n"
-                + "  final_r: 0.75\n  norm_constant: 0.1\n"
-                + "data_pairs: null\nevaluation: null\n"
-                + "training:\n  steps: 2\n  lr: 1.0e-4\n  warmup_steps: 1\n  cosine_decay: false\n"
-                + "  weight_decay: 0.0\n  clip_norm: 0.1\n  ema_decay: 0.0\n  checkpoint_every: 2\n  log_every: 1\n"
-                + "  eval_every: 0\n  snapshot_every: 0\n");
+        java.nio.file.Files.writeString(config, DistillYaml.tiny(teacher, 2, "guidance_scales=[2.0]",
+                "filter.threshold=0.3", "filter.reference=" + blank, "loss.calm_down=false"));
         CliHarness.Result distilled = CliHarness.run("distill", "--config", config.toString(), "--runs",
                 tmp.resolve("runs").toString());
         assertEquals(0, distilled.exitCode(), distilled.err());

@@ -45,7 +45,7 @@ class MetricWindowTest {
         // the first invocation wrote rows at steps 1 and 2 (1000 s in by step 2) and was cut after step 3
         Files.writeString(dir.metrics(), "step,loss,grad_norm,lr,skipped_steps,examples_per_s,elapsed_s,load_1m\n"
                 + "1,0.5,1,0.1,0,4,500,2\n2,0.5,1,0.1,0,4,1000,2\n3,0.5,1,0.1,0,4,1500,2\n");
-        MetricWindow window = new MetricWindow(dir, TASK, 2);
+        MetricWindow window = new MetricWindow(dir, TASK, 2, null);
         window.add(Map.of("loss", 0.25), 1, 0.1, 0.01);
         window.write(3, 0, Map.of());
         List<String[]> rows = rows(dir);
@@ -61,7 +61,7 @@ class MetricWindowTest {
         // a fresh run starts its clock at 0
         RunDirectory fresh = new RunDirectory(tmp.resolve("fresh"));
         Files.createDirectories(fresh.root());
-        MetricWindow first = new MetricWindow(fresh, TASK, 0);
+        MetricWindow first = new MetricWindow(fresh, TASK, 0, null);
         assertTrue(first.elapsedSeconds() < 100);
     }
 }
