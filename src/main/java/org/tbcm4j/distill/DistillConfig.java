@@ -103,11 +103,7 @@ public record DistillConfig(String name, long seed, String teacher,
         }
         method = methodOf(method, pairs, ladd);
         pairs = null;
-        if (trajectoryStore != null && (!Tbcm.KEY.equals(method) || !"all".equals(rolloutPoints == null ? "all" : rolloutPoints)
-                || (rolloutStore != null && rolloutStore > 0))) {
-            throw new IllegalArgumentException("trajectory_store holds every point of fresh rollouts for method tbcm; "
-                    + "it does not go with method " + method + ", rollout_points one or a rollout_store");
-        }
+
         ladd = ladd == null ? null : ladd.withoutEnabled();
         Method chosen = Method.of(method);
         if (routeSteps < 2 || routeSteps > MAX_ROUTE_STEPS) {
@@ -126,6 +122,10 @@ public record DistillConfig(String name, long seed, String teacher,
             throw new IllegalArgumentException("rollout_points must be all or one, got " + rolloutPoints);
         }
         rolloutStore = rolloutStore == null ? 0 : rolloutStore;
+        if (trajectoryStore != null && (!Tbcm.KEY.equals(method) || !"all".equals(rolloutPoints) || rolloutStore > 0)) {
+            throw new IllegalArgumentException("trajectory_store holds every point of fresh rollouts for method tbcm; "
+                    + "it does not go with method " + method + ", rollout_points one or a rollout_store");
+        }
         if (rolloutStore < 0 || rolloutStore > MAX_ROLLOUT_STORE) {
             throw new IllegalArgumentException("rollout_store must be 0 (fresh rollouts) or a number of prompts up to "
                     + MAX_ROLLOUT_STORE + ", got " + rolloutStore);

@@ -102,8 +102,7 @@ public final class TrainLoop {
                         step == end, new LinkedHashMap<>());
                 listeners.forEach(l -> l.iterationEnded(record));
             }
-            boolean finished = end == config.steps();
-            listeners.forEach(l -> l.trainingEnded(end, finished));
+            listeners.forEach(l -> l.trainingEnded(end, end == config.steps()));
         }
         boolean finished = end == config.steps();
         if (finished) {
