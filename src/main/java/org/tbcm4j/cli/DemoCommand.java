@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code tbcm demo}: the main job, on shipped checkpoints and without any dataset. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Distil the shipped teacher image-free (TBCM), then compare teacher and one-/two-step student on "
-                + "the same noise; writes <out>/report.html and <out>/metrics.json. Needs no dataset.")
+                + "the same noise; writes <out>/index.html (the page report and pipeline also write) and <out>/metrics.json. Needs no dataset.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A shorter distillation and fewer samples (a few minutes).")
     boolean quick;

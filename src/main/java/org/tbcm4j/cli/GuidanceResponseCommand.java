@@ -29,8 +29,8 @@ public final class GuidanceResponseCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The student.")
     String model;
 
-    @Option(names = "--teacher", defaultValue = "models/fashion-mnist/teacher.safetensors",
-            description = "The teacher it was distilled from (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--teacher", description = "The teacher it was distilled from (default: the one the student "
+            + "records; a student that records none: the shipped teacher).")
     String teacher;
 
     @Option(names = "--low", defaultValue = "1.0", description = "The first guidance scale (default: ${DEFAULT-VALUE}).")
@@ -75,7 +75,12 @@ public final class GuidanceResponseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--low and --high: the two guidance scales must differ, both are " + low);
         }
         Path studentFile = Home.resolve(model);
-        Path teacherFile = Home.resolve(teacher);
+        ModelFiles.TeacherChoice choice = ModelFiles.teacherFor(studentFile, teacher);
+        if (choice.file() == null) {
+            throw new IllegalArgumentException(choice.note() != null ? choice.note()
+                    : "--teacher none: the guidance response is measured against a teacher");
+        }
+        Path teacherFile = choice.file();
         try (NDManager root = Backend.newManager()) {
             Student student = ModelFiles.student(studentFile, root);
             DiT dit = ModelFiles.teacher(teacherFile, root);
@@ -88,12 +93,12 @@ public final class GuidanceResponseCommand implements Callable<Integer> {
                     w -> new StudentGenerator(student, steps, intermediate, w, seed),
                     w -> new TeacherGenerator(dit, OdeSampler.DPM_SOLVER_2M, teacherSteps, w, 1.0),
                     low, high, samples, seed, shape, root);
-            print(r);
+            print(r, teacherFile);
         }
         return 0;
     }
 
-    private void print(GuidanceResponse r) {
+    private void print(GuidanceResponse r, Path teacherFile) {
         System.out.printf(Locale.ROOT, "%d samples, the same noise and classes at w %s and w %s%n", r.samples(),
                 r.low(), r.high());
         System.out.printf(Locale.ROOT, "student, %d step%s: its latents move %.4f (%.2f %% of their size)%n", steps,
@@ -104,7 +109,7 @@ public final class GuidanceResponseCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", model);
-            o.put("teacher", teacher);
+            o.put("teacher", teacherFile.toString());
             o.put("low", r.low());
             o.put("high", r.high());
             o.put("samples", r.samples());

@@ -98,7 +98,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<String> classNames;
         try (NDManager root = Backend.newManager()) {
             Autoencoder ae = ModelFiles.autoencoder(aeFile, root);
-            Scorer scorer = scoring.load(models.get(0), root);
+            Scorer scorer = scoring.load(models, root); // every model against the classifier's dataset, once
             List<Comparison.Entry> entries = new ArrayList<>();
             if (teacher != null) {
                 DiT dit = ModelFiles.teacher(models.get(0), root);
@@ -117,7 +117,6 @@ public final class ReportCommand implements Callable<Integer> {
             for (Map.Entry<String, Path> s : studentFiles.entrySet()) {
                 Student student = ModelFiles.student(s.getValue(), root);
                 ModelFiles.requireLatentFit(ae, student.config().backbone(), aeFile, s.getValue());
-                org.tbcm4j.model.Provenance.requireSameDataset(s.getValue(), Home.resolve(scoring.classifier));
                 for (int steps : studentSteps) {
                     entries.add(new Comparison.Entry(s.getKey() + "-" + steps,
                             new StudentGenerator(student, steps, 1.0, cfg, seed), steps, cfg));

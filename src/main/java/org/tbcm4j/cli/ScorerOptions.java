@@ -17,7 +17,14 @@ public final class ScorerOptions {
 
     /** The scorer for {@code modelFile}'s images: refused when the classifier learned another dataset. */
     Scorer load(java.nio.file.Path modelFile, NDManager root) {
-        org.tbcm4j.model.Provenance.requireSameDataset(modelFile, Home.resolve(classifier));
+        return load(java.util.List.of(modelFile), root);
+    }
+
+    /** The scorer, once each model is known to be of the classifier's dataset (each checked once). */
+    Scorer load(java.util.List<java.nio.file.Path> modelFiles, NDManager root) {
+        for (java.nio.file.Path modelFile : modelFiles) {
+            org.tbcm4j.model.Provenance.requireSameDataset(modelFile, Home.resolve(classifier));
+        }
         return Scorer.load(Home.resolve(classifier), Home.resolve(reference), root);
     }
 }

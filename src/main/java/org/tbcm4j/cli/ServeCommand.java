@@ -20,8 +20,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The student (model.safetensors of a distillation).")
     String model;
 
-    @Option(names = "--teacher", defaultValue = "models/fashion-mnist/teacher.safetensors",
-            description = "The teacher drawn beside it, or 'none' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--teacher", description = "The teacher drawn beside it, or 'none' (default: the teacher the student "
+            + "records, when it is still there; else none, said in one line).")
     String teacher;
 
     @Option(names = "--autoencoder", description = "The autoencoder that decodes both (default: the one the student "
@@ -41,8 +41,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Path ae = ModelFiles.autoencoderFileFor(Home.resolve(model), autoencoder);
         InetAddress address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+        ModelFiles.TeacherChoice choice = ModelFiles.teacherFor(Home.resolve(model), teacher);
+        if (choice.note() != null) {
+            System.out.println(choice.note());
+        }
         try (Generator student = Generator.load(Home.resolve(model), ae);
-                Generator reference = "none".equals(teacher) ? null : Generator.load(Home.resolve(teacher), ae);
+                Generator reference = choice.file() == null ? null : Generator.load(choice.file(), ae);
                 GeneratorServer server = GeneratorServer.start(student, reference, student.classNames(),
                         new InetSocketAddress(address, port))) {
             System.out.println("serving on http://" + address.getHostAddress() + ":" + server.port() + "/ (Ctrl-C stops)");

@@ -65,8 +65,9 @@ public final class Distillation {
         if (parts.data() != null) {
             dir.recordDataset(parts.data(), resume);
         }
-        // the student learns the teacher's latents and classes: it records what the teacher records
-        java.util.Map<String, String> provenance = Provenance.read(teacherFile).metadata();
+        // the student learns the teacher's latents and classes: it records what the teacher records, and the
+        // teacher itself, so that serve and the other commands that draw a teacher beside it find its own
+        java.util.Map<String, String> provenance = Provenance.ofStudent(teacherFile).metadata();
         TrainLoop.Outcome out = new TrainLoop(dir, ModelFiles.STUDENT, parts.student().config(), cfg.training(), cfg.seed(),
                 provenance)
                 .run(parts.student(), parts.average(), new DistillTask(parts.student(), parts.source(), parts.loss(), names,

@@ -87,7 +87,7 @@ public final class Demo {
         extra.put("samples", samples);
         extra.put("seed", demo.seed());
         extra.put("demo_wall_seconds", (System.nanoTime() - started) / 1e9);
-        Comparison.writePage(compared, out, "report.html", "tbcm4j demo: image-free one-step distillation (TBCM)",
+        Comparison.writePage(compared, out, "index.html", "tbcm4j demo: image-free one-step distillation (TBCM)",
                 String.format(Locale.ROOT, "The shipped teacher was distilled without a single training image in %.0f s "
                         + "(%s steps, %s trajectory pairs each, peak resident memory %.0f MiB). All generators below "
                         + "start from the same noise (seed %d, %d samples, balanced classes). Metrics are in the features "
@@ -96,7 +96,7 @@ public final class Demo {
                 null, extra, Map.of("Distillation", List.of(new String[] {"loss.png", "sCM loss"},
                         new String[] {"loss-without-logvar.png", "sCM loss without the logvar weighting"},
                         new String[] {"norms.png", "tangent and gradient norms"})));
-        System.out.printf(Locale.ROOT, "wrote %s and %s in %.0f s%n", out.resolve("report.html"),
+        System.out.printf(Locale.ROOT, "wrote %s and %s in %.0f s%n", out.resolve("index.html"),
                 out.resolve("metrics.json"), (System.nanoTime() - started) / 1e9);
     }
 

@@ -47,7 +47,7 @@ import org.tbcm4j.util.Trees;
  * from its checkpoint, so running it again continues a stopped pipeline.
  */
 public final class Pipeline {
-    /** The report's teacher: 16 DPM-Solver++(2M) steps at the student's guidance. */
+    /** The report's teacher: 16 DPM-Solver++(2M) steps. */
     static final int REPORT_TEACHER_STEPS = 16;
 
     /**
@@ -123,20 +123,29 @@ public final class Pipeline {
         return threshold > 0 ? "filter.threshold=" + threshold : "filter.enabled=false";
     }
 
-    /** The teacher at 16 steps and the student at 1 and 2 steps, at the distillation's evaluation guidance. */
+    /**
+     * The teacher at 16 steps and the student at 1 and 2 steps, each at every scale of {@link #REPORT_GUIDANCE}
+     * and the distillation's evaluation guidance w; the page states the student's FD at w against the teacher's
+     * at w and against the teacher's best, so that a user sees the gap to the best the teacher can do.
+     */
     private static void report(Setup s, Path teacherFile, Path studentFile, Path aeFile, Path classifier,
             Path reference, double w, Path out, NDManager m) {
         Autoencoder ae = ModelFiles.autoencoder(aeFile, m);
         Scorer scorer = Scorer.load(classifier, reference, m);
         DiT teacher = ModelFiles.teacher(teacherFile, m);
         Student student = ModelFiles.student(studentFile, m);
-        String wText = java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
         long seed = 0;
-        List<Comparison.Entry> entries = new ArrayList<>(List.of(new Comparison.Entry("teacher-" + REPORT_TEACHER_STEPS
-                + "-w" + wText, new TeacherGenerator(teacher, OdeSampler.parse("dpm2m"), REPORT_TEACHER_STEPS, w, 1.0),
-                REPORT_TEACHER_STEPS, w)));
+        List<Double> scales = reportGuidance(w);
+        List<Comparison.Entry> entries = new ArrayList<>();
+        for (double g : scales) {
+            entries.add(new Comparison.Entry(teacherName(g), new TeacherGenerator(teacher, OdeSampler.parse("dpm2m"),
+                    REPORT_TEACHER_STEPS, g, 1.0), REPORT_TEACHER_STEPS, g));
+        }
         for (int steps : new int[] {1, 2}) {
-            entries.add(new Comparison.Entry("tbcm-" + steps, new StudentGenerator(student, steps, 1.0, w, seed), steps, w));
+            for (double g : scales) {
+                entries.add(new Comparison.Entry(studentName(steps, g), new StudentGenerator(student, steps, 1.0, g, seed),
+                        steps, g));
+            }
         }
         try {
             Files.createDirectories(out);
@@ -144,15 +153,85 @@ public final class Pipeline {
             throw new UncheckedIOException(out + ": " + e.getMessage(), e);
         }
         Comparison.Outcome compared = Comparison.run(entries, ae, scorer, s.reportSamples(), seed, out, m);
+        Map<String, Object> gap = gapToTeacher(compared.generators(), w);
+        System.out.println(gapSentence(gap));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("samples", s.reportSamples());
         extra.put("seed", seed);
         extra.put("class_names", s.set().classNames());
+        extra.put("gap_to_teacher", gap);
         Comparison.writePage(compared, out, "index.html", "tbcm4j pipeline: " + s.set().source(),
                 String.format(Locale.ROOT, "Every generator starts from the same noise (seed %d, %d samples, balanced "
-                        + "classes). Metrics are in the features of the evaluation classifier %s (FD, not FID).", seed,
-                        s.reportSamples(), classifier),
+                        + "classes). Metrics are in the features of the evaluation classifier %s (FD, not FID). %s",
+                        seed, s.reportSamples(), classifier, gapSentence(gap)),
                 "Rows, top to bottom: " + String.join(", ", s.set().classNames()) + ".", extra, Map.of());
+    }
+
+    /** The report's guidance scales: the teacher's usual range, and the student's evaluation w. */
+    static final List<Double> REPORT_GUIDANCE = List.of(1.0, 1.5, 2.0, 3.0);
+
+    static List<Double> reportGuidance(double w) {
+        java.util.TreeSet<Double> scales = new java.util.TreeSet<>(REPORT_GUIDANCE);
+        scales.add(w);
+        return List.copyOf(scales);
+    }
+
+    static String teacherName(double w) {
+        return "teacher-" + REPORT_TEACHER_STEPS + "-w" + scaleText(w);
+    }
+
+    static String studentName(int steps, double w) {
+        return "tbcm-" + steps + "-w" + scaleText(w);
+    }
+
+    private static String scaleText(double w) {
+        return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * From the report's generators: the teacher's FD-best scale and FD, the teacher's FD at w, and the
+     * student's FD at w at 1 and 2 steps, as ratios to both.
+     */
+    static Map<String, Object> gapToTeacher(List<Map<String, Object>> generators, double w) {
+        Map<String, Double> fd = new LinkedHashMap<>();
+        for (Map<String, Object> g : generators) {
+            fd.put((String) g.get("name"), ((Number) g.get("fd")).doubleValue());
+        }
+        double bestW = Double.NaN;
+        double bestFd = Double.POSITIVE_INFINITY;
+        for (double g : reportGuidance(w)) {
+            double f = fd.get(teacherName(g));
+            if (f < bestFd) {
+                bestFd = f;
+                bestW = g;
+            }
+        }
+        double teacherAtW = fd.get(teacherName(w));
+        Map<String, Object> gap = new LinkedHashMap<>();
+        gap.put("w", w);
+        gap.put("teacher_best_w", bestW);
+        gap.put("teacher_best_fd", bestFd);
+        gap.put("teacher_fd_at_w", teacherAtW);
+        for (int steps : new int[] {1, 2}) {
+            double f = fd.get(studentName(steps, w));
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            ratios.put("fd", f);
+            ratios.put("to_teacher_at_w", f / teacherAtW);
+            ratios.put("to_teacher_best", f / bestFd);
+            gap.put("student_" + steps + "_step" + (steps == 1 ? "" : "s"), ratios);
+        }
+        return gap;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String gapSentence(Map<String, Object> gap) {
+        Map<String, Object> one = (Map<String, Object>) gap.get("student_1_step");
+        Map<String, Object> two = (Map<String, Object>) gap.get("student_2_steps");
+        return String.format(Locale.ROOT, "At w %s the student's FD is %.2f× the teacher's at the same w (16 steps) in one "
+                + "step and %.2f× in two; against the teacher's best (w %s, FD %.3f) it is %.2f× and %.2f×.",
+                scaleText((Double) gap.get("w")), one.get("to_teacher_at_w"), two.get("to_teacher_at_w"),
+                scaleText((Double) gap.get("teacher_best_w")), gap.get("teacher_best_fd"), one.get("to_teacher_best"),
+                two.get("to_teacher_best"));
     }
 
     /** One training stage's run, given its config, its directory and whether it resumes. */

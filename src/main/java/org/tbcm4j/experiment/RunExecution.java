@@ -30,6 +30,7 @@ import org.tbcm4j.trigflow.ReferenceRoute;
 import org.tbcm4j.util.Digests;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
+import org.tbcm4j.util.RunLock;
 
 /**
  * One run of a plan, as its child JVM does it: train (arm, seed) into its run directory, resuming from the
@@ -46,34 +47,36 @@ public final class RunExecution {
         Plan.Arm arm = plan.arm(armName);
         DistillConfig config = plan.config(arm, seed, extra);
         RunDirectory dir = layout.run(armName, seed);
-        boolean resume = dir.hasCheckpoint();
-        if (resume) {
-            DistillConfig saved = Configs.load(dir.config(), DistillConfig.class);
-            if (!Json.JSON.valueToTree(saved).equals(Json.JSON.valueToTree(config))) {
-                throw new IllegalArgumentException("arm '" + armName + "' seed " + seed + ": the plan now gives another "
-                        + "config than the one " + dir.root() + " was started with; delete that directory to start "
-                        + "the run again");
+        try (RunLock lock = RunLock.acquire(dir.root())) { // a restarted runner cannot train one run twice
+            boolean resume = dir.hasCheckpoint();
+            if (resume) {
+                DistillConfig saved = Configs.load(dir.config(), DistillConfig.class);
+                if (!Json.JSON.valueToTree(saved).equals(Json.JSON.valueToTree(config))) {
+                    throw new IllegalArgumentException("arm '" + armName + "' seed " + seed + ": the plan now gives another "
+                            + "config than the one " + dir.root() + " was started with; delete that directory to start "
+                            + "the run again");
+                }
             }
+            if (!Files.exists(dir.model())) {
+                System.out.println((resume ? "resuming " : "training ") + armName + " seed " + seed + " in " + dir.root());
+                Distillation.run(config, dir, dataDir, resume, 0, root);
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("arm", armName);
+            result.put("seed", seed);
+            result.put("overrides", plan.overrides(arm, seed, extra));
+            result.put("config", Json.JSON.valueToTree(config));
+            result.put("evaluation", plan.evaluationJson());
+            result.put("training", training(dir, config));
+            result.put("rows", studentRows(plan, dir, config.training().steps(), root));
+            if (plan.evaluation().gap() != null) {
+                result.put("gap", gap(plan.evaluation().gap(), config, dir, root));
+            }
+            if (plan.evaluation().guidanceResponse() != null) {
+                result.put("guidance_response", guidanceResponse(plan.evaluation(), layout, dir.model(), root));
+            }
+            write(layout.result(armName, seed), result);
         }
-        if (!Files.exists(dir.model())) {
-            System.out.println((resume ? "resuming " : "training ") + armName + " seed " + seed + " in " + dir.root());
-            Distillation.run(config, dir, dataDir, resume, 0, root);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("arm", armName);
-        result.put("seed", seed);
-        result.put("overrides", plan.overrides(arm, seed, extra));
-        result.put("config", Json.JSON.valueToTree(config));
-        result.put("evaluation", plan.evaluationJson());
-        result.put("training", training(dir, config));
-        result.put("rows", studentRows(plan, dir, config.training().steps(), root));
-        if (plan.evaluation().gap() != null) {
-            result.put("gap", gap(plan.evaluation().gap(), config, dir, root));
-        }
-        if (plan.evaluation().guidanceResponse() != null) {
-            result.put("guidance_response", guidanceResponse(plan.evaluation(), layout, dir.model(), root));
-        }
-        write(layout.result(armName, seed), result);
     }
 
     /** Scores the plan's teacher settings once, into results/teacher.json. */

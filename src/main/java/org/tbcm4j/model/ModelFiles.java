@@ -36,6 +36,55 @@ public final class ModelFiles {
         return org.tbcm4j.util.Home.resolve(DEFAULT_AUTOENCODER);
     }
 
+    /** The shipped teacher: the default for a student that records no teacher (older files). */
+    public static final String DEFAULT_TEACHER = "models/fashion-mnist/teacher.safetensors";
+
+    /**
+     * The teacher to draw or measure beside a student, and why when there is none.
+     *
+     * @param file the teacher file, or null
+     * @param note one line to show when the choice is not the obvious one (a recorded teacher missing), or null
+     */
+    public record TeacherChoice(Path file, String note) {}
+
+    /**
+     * The teacher for {@code studentFile}: {@code given} when the user named one ("none": no teacher), else the
+     * teacher the student records, when that file still exists with the same SHA-256, else (a student that
+     * records none) the shipped teacher when the two learned the same autoencoder's latents. Otherwise none,
+     * with a note that says what was looked for.
+     */
+    public static TeacherChoice teacherFor(Path studentFile, String given) {
+        if (given != null) {
+            return new TeacherChoice("none".equals(given) ? null : org.tbcm4j.util.Home.resolve(given), null);
+        }
+        Provenance student = Provenance.read(studentFile);
+        if (student.teacherFile() != null) {
+            Path recorded = Path.of(student.teacherFile());
+            if (!java.nio.file.Files.isRegularFile(recorded)) {
+                return new TeacherChoice(null, studentFile + " was distilled from " + recorded + ", which is not there; "
+                        + "no teacher (pass --teacher FILE)");
+            }
+            if (student.teacherSha256() != null
+                    && !student.teacherSha256().equals(org.tbcm4j.util.Digests.sha256(recorded))) {
+                return new TeacherChoice(null, studentFile + " was distilled from " + recorded + ", which has changed "
+                        + "since (another SHA-256); no teacher (pass --teacher FILE)");
+            }
+            return new TeacherChoice(recorded, null);
+        }
+        Path shipped = org.tbcm4j.util.Home.resolve(DEFAULT_TEACHER);
+        if (!java.nio.file.Files.isRegularFile(shipped)) {
+            return new TeacherChoice(null, studentFile + " records no teacher and " + shipped + " is not there; no "
+                    + "teacher (pass --teacher FILE)");
+        }
+        String ours = student.autoencoder();
+        String theirs = Provenance.read(shipped).autoencoder();
+        if (ours != null && theirs != null && !ours.equals(theirs)) {
+            return new TeacherChoice(null, studentFile + " records no teacher, and the shipped one learned another "
+                    + "autoencoder's latents; no teacher (pass --teacher FILE)");
+        }
+        return new TeacherChoice(shipped, null);
+    }
+
     public static Autoencoder autoencoder(Path file, NDManager manager) {
         return ModelFile.load(file, AUTOENCODER, AutoencoderConfig.class, Autoencoder::new, manager);
     }

@@ -26,25 +26,37 @@ import org.tbcm4j.util.Json;
  * @param classNames one name per class id, or null
  * @param autoencoder the autoencoder's fingerprint, or null
  * @param autoencoderFile where that autoencoder was read from (absolute), or null
+ * @param teacherFile for a student, the teacher it was distilled from (absolute), or null
+ * @param teacherSha256 that teacher file's SHA-256, so that a file since replaced is not taken for it, or null
  */
-public record Provenance(String dataset, List<String> classNames, String autoencoder, String autoencoderFile) {
+public record Provenance(String dataset, List<String> classNames, String autoencoder, String autoencoderFile,
+        String teacherFile, String teacherSha256) {
     public static final String KEY_DATASET = "dataset";
     public static final String KEY_CLASS_NAMES = "class_names";
     public static final String KEY_AUTOENCODER_FILE = "autoencoder_file";
+    public static final String KEY_TEACHER_FILE = "teacher_file";
+    public static final String KEY_TEACHER_SHA256 = "teacher_sha256";
     /** Class names of a model that records none: a file of this name beside its autoencoder, one per line. */
     public static final String NAMES_FILE = "classes.txt";
 
-    public static final Provenance NONE = new Provenance(null, null, null, null);
+    public static final Provenance NONE = new Provenance(null, null, null, null, null, null);
 
     /** A model trained on {@code data}'s images. */
     public static Provenance of(Dataset data) {
-        return new Provenance(data.fingerprint(), data.classNames(), null, null);
+        return new Provenance(data.fingerprint(), data.classNames(), null, null, null, null);
     }
 
     /** A diffusion model trained on {@code data}'s latents under {@code ae} (read from {@code aeFile}). */
     public static Provenance of(Dataset data, Autoencoder ae, Path aeFile) {
         return new Provenance(data.fingerprint(), data.classNames(), Fingerprint.of(ae),
-                aeFile.toAbsolutePath().normalize().toString());
+                aeFile.toAbsolutePath().normalize().toString(), null, null);
+    }
+
+    /** A student's: what its teacher records (dataset, classes, autoencoder), and the teacher file itself. */
+    public static Provenance ofStudent(Path teacherFile) {
+        Provenance t = read(teacherFile);
+        return new Provenance(t.dataset(), t.classNames(), t.autoencoder(), t.autoencoderFile(),
+                teacherFile.toAbsolutePath().normalize().toString(), org.tbcm4j.util.Digests.sha256(teacherFile));
     }
 
     /** What {@code file} records. */
@@ -60,7 +72,7 @@ public record Provenance(String dataset, List<String> classNames, String autoenc
             }
         }
         return new Provenance(meta.get(KEY_DATASET), names, meta.get(ModelFile.KEY_AUTOENCODER),
-                meta.get(KEY_AUTOENCODER_FILE));
+                meta.get(KEY_AUTOENCODER_FILE), meta.get(KEY_TEACHER_FILE), meta.get(KEY_TEACHER_SHA256));
     }
 
     /** The metadata entries to write beside a model's weights. */
@@ -77,6 +89,12 @@ public record Provenance(String dataset, List<String> classNames, String autoenc
         }
         if (autoencoderFile != null) {
             meta.put(KEY_AUTOENCODER_FILE, autoencoderFile);
+        }
+        if (teacherFile != null) {
+            meta.put(KEY_TEACHER_FILE, teacherFile);
+        }
+        if (teacherSha256 != null) {
+            meta.put(KEY_TEACHER_SHA256, teacherSha256);
         }
         return meta;
     }

@@ -39,7 +39,7 @@ class DemoCommandTest extends WithManager {
         CliHarness.Result r = CliHarness.run("demo", "--quick", "--config", tmp.resolve("demo.yaml").toString(),
                 "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(Files.readString(out.resolve("report.html")).contains("<table>"));
+        assertTrue(Files.readString(out.resolve("index.html")).contains("<table>"));
         for (String png : new String[] {"teacher-2.png", "teacher-3.png", "student-1.png", "student-2.png", "student-1-w1.png",
             "student-1-w3.png", "loss.png",
             "loss-without-logvar.png", "norms.png"}) {

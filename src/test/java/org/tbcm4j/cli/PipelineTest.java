@@ -16,6 +16,7 @@ import org.tbcm4j.api.Generator;
 import org.tbcm4j.data.Dataset;
 import org.tbcm4j.data.Datasets;
 import org.tbcm4j.data.Shapes;
+import org.tbcm4j.model.ModelFiles;
 import org.tbcm4j.model.Provenance;
 
 /**
@@ -46,7 +47,22 @@ class PipelineTest {
             assertTrue(Files.exists(root.resolve(out)), out);
         }
         String report = Files.readString(root.resolve("report/index.html"));
-        assertTrue(report.contains("teacher-16-w3.png") && report.contains("tbcm-1.png"), report);
+        assertTrue(report.contains("teacher-16-w3.png") && report.contains("tbcm-1-w3.png")
+                && report.contains("teacher-16-w1.5.png") && report.contains("tbcm-2-w1.png"), report);
+        // the gap to the teacher, recomputed from the generators' own rows
+        com.fasterxml.jackson.databind.JsonNode metrics = org.tbcm4j.util.Json.JSON.readTree(
+                root.resolve("report/metrics.json").toFile());
+        java.util.Map<String, Double> fd = new java.util.HashMap<>();
+        metrics.get("generators").forEach(g -> fd.put(g.get("name").asText(), g.get("fd").asDouble()));
+        double teacherBest = fd.entrySet().stream().filter(e -> e.getKey().startsWith("teacher-"))
+                .mapToDouble(java.util.Map.Entry::getValue).min().orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode gap = metrics.get("gap_to_teacher");
+        assertEquals(teacherBest, gap.get("teacher_best_fd").asDouble(), 0.0);
+        assertEquals(teacherBest, fd.get("teacher-16-w" + gap.get("teacher_best_w").asText().replaceAll("\\.0$", "")), 0.0);
+        assertEquals(fd.get("tbcm-1-w1.5") / fd.get("teacher-16-w1.5"),
+                gap.get("student_1_step").get("to_teacher_at_w").asDouble(), 1e-12);
+        assertEquals(fd.get("tbcm-2-w1.5") / teacherBest, gap.get("student_2_steps").get("to_teacher_best").asDouble(), 1e-12);
+        assertTrue(report.contains("against the teacher's best"), report);
 
         // the student records its dataset, its class names and (through its teacher) its autoencoder
         Path student = root.resolve("student/model.safetensors");
@@ -101,5 +117,27 @@ class PipelineTest {
         assertEquals(1, resumeOnOther.exitCode());
         assertFalse(resumeOnOther.err().contains("Exception"), resumeOnOther.err());
         assertTrue(resumeOnOther.err().contains("was trained on dataset"), resumeOnOther.err());
+
+        // the student finds its own teacher (serve's and guidance-response's default), not the shipped one
+        Path teacher = root.resolve("teacher/model.safetensors").toAbsolutePath().normalize();
+        assertEquals(teacher, ModelFiles.teacherFor(student, null).file());
+        CliHarness.Result response = CliHarness.run("guidance-response", "--model", student.toString(), "--samples", "10");
+        assertEquals(0, response.exitCode(), response.err());
+        // a teacher since replaced, or gone, is not taken for it: no teacher, and a line that says why
+        byte[] teacherBytes = Files.readAllBytes(teacher);
+        Path elsewhere = tmp.resolve("teacher-moved.safetensors");
+        Files.move(teacher, elsewhere);
+        ModelFiles.TeacherChoice gone = ModelFiles.teacherFor(student, null);
+        assertEquals(null, gone.file());
+        assertTrue(gone.note().contains("which is not there; no teacher (pass --teacher FILE)"), gone.note());
+        CliHarness.Result noTeacher = CliHarness.run("guidance-response", "--model", student.toString(), "--samples", "10");
+        assertEquals(1, noTeacher.exitCode());
+        assertTrue(noTeacher.err().contains("which is not there"), noTeacher.err());
+        Files.copy(Path.of("models/fashion-mnist/teacher.safetensors"), teacher);
+        assertTrue(ModelFiles.teacherFor(student, null).note().contains("which has changed since"));
+        Files.delete(teacher);
+        Files.write(teacher, teacherBytes);
+        assertEquals(teacher, ModelFiles.teacherFor(student, "" + teacher).file());
+        assertEquals(null, ModelFiles.teacherFor(student, "none").file());
     }
 }

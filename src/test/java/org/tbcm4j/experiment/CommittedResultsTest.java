@@ -46,7 +46,7 @@ class CommittedResultsTest {
                 }
             }
         }
-        // claims (15 runs), horizon, horizon-levers, ablations and quality are committed
+        // claims-before-25 (15 runs), horizon, horizon-levers, ablations and quality are committed
         assertTrue(checked >= 60, "only " + checked + " committed runs found");
     }
 }

@@ -28,7 +28,7 @@ public final class TinyFiles {
     public static Path student(Path dir, NDManager m, long seed, Path aeFile) {
         Autoencoder ae = ModelFiles.autoencoder(aeFile, m);
         return student(dir, m, seed, new org.tbcm4j.model.Provenance(null, null,
-                org.tbcm4j.checkpoint.Fingerprint.of(ae), aeFile.toAbsolutePath().toString()).metadata());
+                org.tbcm4j.checkpoint.Fingerprint.of(ae), aeFile.toAbsolutePath().toString(), null, null).metadata());
     }
 
     private static Path student(Path dir, NDManager m, long seed, java.util.Map<String, String> provenance) {
