@@ -56,11 +56,20 @@ public final class RolloutsCommand implements java.util.concurrent.Callable<Inte
             throw new IllegalArgumentException("rollouts writes the pairs of method tbcm's online rollouts; this config is "
                     + "method " + cfg.method() + (cfg.trajectoryStore() != null ? " reading a store" : ""));
         }
+        long start = System.nanoTime();
         if (shard != null || jobs == 1) {
             try (NDManager root = Backend.newManager()) {
                 for (int s = shard != null ? shard : 0; s <= (shard != null ? shard : of - 1); s++) {
-                    TrajectoryStore.writeShard(cfg, out, s, of, root);
+                    long shardStart = System.nanoTime();
+                    if (TrajectoryStore.writeShard(cfg, out, s, of, root)) {
+                        System.out.printf(java.util.Locale.ROOT, "shard %d of %d written in %.1f s%n", s, of,
+                                (System.nanoTime() - shardStart) / 1e9);
+                    }
                 }
+            }
+            if (shard == null) {
+                System.out.printf(java.util.Locale.ROOT, "%s: %d shards, %.1f s with 1 worker%n", out, of,
+                        (System.nanoTime() - start) / 1e9);
             }
             return 0;
         }
@@ -87,7 +96,8 @@ public final class RolloutsCommand implements java.util.concurrent.Callable<Inte
         } finally {
             pool.shutdownNow();
         }
-        System.out.println(out + ": " + of + " shards written");
+        System.out.printf(java.util.Locale.ROOT, "%s: %d shards, %.1f s with %d workers%n", out, of,
+                (System.nanoTime() - start) / 1e9, jobs);
         return 0;
     }
 }

@@ -18,7 +18,9 @@ import org.tbcm4j.distill.BlankLatent;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.distill.FilterCalibration;
+import org.tbcm4j.distill.GuidanceCalibration;
 import org.tbcm4j.eval.Comparison;
+import org.tbcm4j.eval.GeneratorScores;
 import org.tbcm4j.eval.ReferenceFeatures;
 import org.tbcm4j.eval.Scorer;
 import org.tbcm4j.model.Autoencoder;
@@ -89,16 +91,41 @@ public final class Pipeline {
                 List.of("autoencoder=" + ae, "model.image_size=" + latentEdge, "model.num_classes=" + classes,
                         "model.patch_size=" + patchSize(latentEdge)),
                 (cfg, dir, resume, m) -> TeacherTraining.run(cfg, dir, set, resume, 0, m));
-        Path student = train(s, root, "student", DistillConfig.class,
-                List.of("teacher=" + teacher, "filter.reference=" + blank, filter, "data_pairs.autoencoder=" + ae,
-                        "evaluation.autoencoder=" + ae, "evaluation.classifier=" + classifier,
-                        "evaluation.reference=" + reference),
+        Path guidance = s.root().resolve("guidance-calibration.json");
+        stage("teacher's guidance calibration", guidance, () -> sub(root, m -> {
+            DistillConfig preset = Configs.load(s.configs().get("distill"), DistillConfig.class);
+            GuidanceCalibration.calibrate(ModelFiles.teacher(teacher, m), new GeneratorScores(ae, classifier, reference, m),
+                    java.util.Arrays.stream(preset.guidanceScales().values()).boxed().toList(),
+                    preset.evaluation().guidance(), Math.min(GuidanceCalibration.SAMPLES, s.reportSamples()), guidance, m);
+        }));
+        List<String> studentSets = new ArrayList<>(List.of("teacher=" + teacher, "filter.reference=" + blank, filter,
+                "data_pairs.autoencoder=" + ae, "evaluation.autoencoder=" + ae, "evaluation.classifier=" + classifier,
+                "evaluation.reference=" + reference));
+        studentSets.addAll(guidanceOverrides(guidance));
+        Path student = train(s, root, "student", DistillConfig.class, studentSets,
                 (cfg, dir, resume, m) -> Distillation.run(cfg, dir, s.data(), resume, 0, m).loop());
         DistillConfig distill = Configs.load(new RunDirectory(s.root().resolve("student")).config(), DistillConfig.class);
         Path report = s.root().resolve("report");
         stage("report", report.resolve("index.html"), () -> sub(root, m -> report(s, teacher, student, ae, classifier,
                 reference, distill.evaluation().guidance(), report, m)));
         System.out.println("pipeline done: student " + student + ", report " + report.resolve("index.html"));
+    }
+
+    /** The rollouts' scales and the evaluation w from the teacher's guidance calibration. */
+    private static List<String> guidanceOverrides(Path calibration) {
+        JsonNode c;
+        try {
+            c = Json.JSON.readTree(calibration.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(calibration + ": " + e.getMessage(), e);
+        }
+        double best = c.path("best_w").asDouble(Double.NaN);
+        List<String> scales = new ArrayList<>();
+        c.path("guidance_scales").forEach(w -> scales.add(String.valueOf(w.asDouble(Double.NaN))));
+        if (!Double.isFinite(best) || scales.isEmpty()) {
+            throw new RunFailure(calibration + ": no best_w or guidance_scales; delete it to recalibrate");
+        }
+        return List.of("guidance_scales=[" + String.join(", ", scales) + "]", "evaluation.guidance=" + best);
     }
 
     /** A latent of more than 12×12 is cut into 2×2 patches, as DiT does for larger latents. */

@@ -40,15 +40,22 @@ public record Plan(String name,
      * (whole numbers, default training.steps) is multiplied, per seed, by the training seconds of that arm
      * over those of {@code like}, so that both train for the same wall time. {@code seeds} (optional, not taken
      * from the like-arm) replaces the plan's seeds for this arm: more seeds where a claim needs them, fewer
-     * where a screen does.
+     * where a screen does. {@code storeShards} (optional, not taken from the like-arm) trains the arm from its
+     * run's own trajectory store of that many shards, written by one worker before training (method tbcm only):
+     * the store against online rollouts, with the writing's time and the trainer's memory on file.
      */
     public record Arm(String name, @OptionalKey String config,
             @OptionalKey List<String> set,
             @OptionalKey String like,
             @OptionalKey String matchTimeOf,
             @OptionalKey List<String> timeScaled,
-            @OptionalKey List<Long> seeds) {
+            @OptionalKey List<Long> seeds,
+            @OptionalKey Integer storeShards) {
         public Arm {
+            if (storeShards != null && (storeShards < 1 || storeShards > 10_000)) {
+                throw new IllegalArgumentException("arm '" + name + "': store_shards must be in 1..10000, got "
+                        + storeShards);
+            }
             set = set == null ? List.of() : List.copyOf(set);
             if (seeds != null) {
                 checkSeeds("arm '" + name + "': seeds", seeds);

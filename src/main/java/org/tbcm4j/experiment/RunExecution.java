@@ -17,6 +17,7 @@ import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.distill.GapAnalysis;
 import org.tbcm4j.distill.RunCost;
+import org.tbcm4j.distill.TrajectoryStore;
 import org.tbcm4j.eval.GeneratorScores;
 import org.tbcm4j.eval.GuidanceResponse;
 import org.tbcm4j.model.DiT;
@@ -30,6 +31,7 @@ import org.tbcm4j.trigflow.ReferenceRoute;
 import org.tbcm4j.util.Digests;
 import org.tbcm4j.util.Home;
 import org.tbcm4j.util.Json;
+import org.tbcm4j.util.ProcessMemory;
 import org.tbcm4j.util.RunLock;
 
 /**
@@ -47,19 +49,33 @@ public final class RunExecution {
         Plan.Arm arm = plan.arm(armName);
         DistillConfig config = plan.config(arm, seed, extra);
         RunDirectory dir = layout.run(armName, seed);
+        Path store = arm.storeShards() == null ? null : dir.root().resolve("store").toAbsolutePath();
+        if (store != null && !"tbcm".equals(config.method())) {
+            throw new IllegalArgumentException("arm '" + armName + "': store_shards stores TBCM's rollouts; this arm is "
+                    + "method " + config.method());
+        }
+        List<String> fromStore = new ArrayList<>(extra);
+        if (store != null) {
+            fromStore.add("trajectory_store=" + store);
+        }
+        DistillConfig trained = plan.config(arm, seed, fromStore);
         try (RunLock lock = RunLock.acquire(dir.root())) { // a restarted runner cannot train one run twice
             boolean resume = dir.hasCheckpoint();
             if (resume) {
                 DistillConfig saved = Configs.load(dir.config(), DistillConfig.class);
-                if (!Json.JSON.valueToTree(saved).equals(Json.JSON.valueToTree(config))) {
+                if (!Json.JSON.valueToTree(saved).equals(Json.JSON.valueToTree(trained))) {
                     throw new IllegalArgumentException("arm '" + armName + "' seed " + seed + ": the plan now gives another "
                             + "config than the one " + dir.root() + " was started with; delete that directory to start "
                             + "the run again");
                 }
             }
             if (!Files.exists(dir.model())) {
+                if (store != null) {
+                    writeStore(config, store, arm.storeShards(), dir, root);
+                    ProcessMemory.resetPeak(); // the trainer's peak, without the teacher that wrote the store
+                }
                 System.out.println((resume ? "resuming " : "training ") + armName + " seed " + seed + " in " + dir.root());
-                Distillation.run(config, dir, dataDir, resume, 0, root);
+                Distillation.run(trained, dir, dataDir, resume, 0, root);
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("arm", armName);
@@ -68,6 +84,9 @@ public final class RunExecution {
             result.put("config", Json.JSON.valueToTree(config));
             result.put("evaluation", plan.evaluationJson());
             result.put("training", training(dir, config));
+            if (store != null) {
+                result.put("trajectory_store", read(storeSeconds(dir)));
+            }
             result.put("rows", studentRows(plan, dir, config.training().steps(), root));
             if (plan.evaluation().gap() != null) {
                 result.put("gap", gap(plan.evaluation().gap(), config, dir, root));
@@ -77,6 +96,38 @@ public final class RunExecution {
             }
             write(layout.result(armName, seed), result);
         }
+    }
+
+    /**
+     * Writes the run's own trajectory store, shard by shard in this process (one worker, one thread, as
+     * {@code bin/tbcm rollouts --shard I} does), keeping each shard's writing time beside the run, so that a
+     * run stopped mid-store resumes with the times of the shards it already has.
+     */
+    private static void writeStore(DistillConfig config, Path store, int shards, RunDirectory dir, NDManager root) {
+        Path file = storeSeconds(dir);
+        Map<String, Object> record = new LinkedHashMap<>();
+        Map<String, Double> seconds = new java.util.TreeMap<>();
+        if (Files.exists(file)) {
+            read(file).path("shard_seconds").fields().forEachRemaining(e -> seconds.put(e.getKey(),
+                    e.getValue().asDouble()));
+        }
+        for (int shard = 0; shard < shards; shard++) {
+            long start = System.nanoTime();
+            if (TrajectoryStore.writeShard(config, store, shard, shards, root)) {
+                seconds.put(String.format(Locale.ROOT, "%05d", shard), (System.nanoTime() - start) / 1e9);
+            }
+            double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+            record.put("shards", shards);
+            record.put("workers", 1);
+            record.put("write_seconds", total);
+            record.put("seconds_per_shard", seconds.isEmpty() ? 0.0 : total / seconds.size());
+            record.put("shard_seconds", seconds);
+            write(file, record);
+        }
+    }
+
+    private static Path storeSeconds(RunDirectory dir) {
+        return dir.root().resolve("store-seconds.json");
     }
 
     /** Scores the plan's teacher settings once, into results/teacher.json. */

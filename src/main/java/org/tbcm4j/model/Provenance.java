@@ -59,8 +59,43 @@ public record Provenance(String dataset, List<String> classNames, String autoenc
                 teacherFile.toAbsolutePath().normalize().toString(), org.tbcm4j.util.Digests.sha256(teacherFile));
     }
 
-    /** What {@code file} records. */
+    /** Headers already parsed, by the file's identity: one command checks one file several times. */
+    private static final Map<FileIdentity, Provenance> READ = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KEPT = 64;
+
+    /** A file as it is now: a rewrite (a new inode by our atomic rename, or a new size or time) is another. */
+    private record FileIdentity(Path path, Object inode, long size, long modified) {
+        static FileIdentity of(Path file) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(file,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                return new FileIdentity(file.toAbsolutePath().normalize(), a.fileKey(), a.size(),
+                        a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            } catch (IOException e) {
+                return null; // unreadable: parse (and fail) as before
+            }
+        }
+    }
+
+    /** What {@code file} records (its header parsed once per version of the file). */
     public static Provenance read(Path file) {
+        FileIdentity id = FileIdentity.of(file);
+        if (id == null || id.inode() == null) {
+            return parse(file);
+        }
+        Provenance kept = READ.get(id);
+        if (kept != null) {
+            return kept;
+        }
+        Provenance p = parse(file);
+        if (READ.size() >= MAX_KEPT) {
+            READ.clear();
+        }
+        READ.put(id, p);
+        return p;
+    }
+
+    private static Provenance parse(Path file) {
         Map<String, String> meta = SafetensorsHeader.read(file).metadata();
         List<String> names = null;
         String json = meta.get(KEY_CLASS_NAMES);

@@ -306,6 +306,30 @@ class ExperimentCommandTest extends WithManager {
     }
 
     @Test
+    void anArmWithStoreShardsTrainsFromItsOwnStoreWithoutTheTeacher() throws Exception {
+        Path plan = plan("store", "[1]", (TRAJECTORY + "  - name: from-store\n    like: traj\n    store_shards: 2\n")
+                .replace("CONFIG", config.toString()), "");
+        Path out = tmp.resolve("store");
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString(),
+                "--data", data.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        Path store = out.resolve("runs/from-store/seed-1/store");
+        assertTrue(Files.exists(store.resolve("manifest.json")) && Files.exists(store.resolve("shard-00000.json"))
+                && Files.exists(store.resolve("shard-00001.json")), "the run's store has its two shards");
+        JsonNode fromStore = Json.JSON.readTree(out.resolve("results/from-store/seed-1.json").toFile());
+        JsonNode online = Json.JSON.readTree(out.resolve("results/traj/seed-1.json").toFile());
+        assertEquals(2, fromStore.at("/trajectory_store/shards").asInt());
+        assertTrue(fromStore.at("/trajectory_store/write_seconds").asDouble() > 0, fromStore.toString());
+        // the trainer never evaluated the teacher; the online run did, for the same pairs
+        assertEquals(0, fromStore.at("/training/teacher_evaluations").asDouble(), fromStore.toString());
+        assertTrue(online.at("/training/teacher_evaluations").asDouble() > 0, online.toString());
+        // the result's config is the plan's (the store is the run's own, not a setting of the arm)
+        assertEquals(online.get("config"), fromStore.get("config"));
+        assertFalse(online.has("trajectory_store"));
+        assertTrue(Files.readString(out.resolve("runs/from-store/seed-1/config.yaml")).contains(store.toString()));
+    }
+
+    @Test
     void badPlansFailWithOneLineNamingTheProblem() throws Exception {
         String arm = TRAJECTORY.replace("CONFIG", config.toString());
         assertOneLine(plan("a", "[1]", arm + "    confg: x\n", ""), "unknown field 'arms[0].confg'");
@@ -313,6 +337,7 @@ class ExperimentCommandTest extends WithManager {
         assertOneLine(plan("c", "[1]", arm + "    set: [training.stepz=3]\n", ""), "unknown key 'training.stepz'");
         assertOneLine(plan("d", "[1]", arm + "  - name: x\n    like: nobody\n", ""), "refers to arm 'nobody'");
         assertOneLine(plan("e", "[1, 1]", arm, ""), "seeds must be distinct");
+        assertOneLine(plan("s", "[1]", arm + "    store_shards: 0\n", ""), "store_shards must be in 1..10000, got 0");
         assertOneLine(plan("f", "[1]", arm + "  - name: traj\n    config: " + config + "\n", ""), "named twice");
         assertOneLine(plan("g", "[1]", arm + "    seeds: [2, 2]\n", ""), "arm 'traj': seeds must be distinct");
         assertOneLine(plan("h", "[1]", arm + "  - name: t\n    like: traj\n    match_time_of: traj\n"

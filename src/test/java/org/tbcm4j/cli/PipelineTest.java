@@ -59,9 +59,27 @@ class PipelineTest {
         com.fasterxml.jackson.databind.JsonNode gap = metrics.get("gap_to_teacher");
         assertEquals(teacherBest, gap.get("teacher_best_fd").asDouble(), 0.0);
         assertEquals(teacherBest, fd.get("teacher-16-w" + gap.get("teacher_best_w").asText().replaceAll("\\.0$", "")), 0.0);
-        assertEquals(fd.get("tbcm-1-w1.5") / fd.get("teacher-16-w1.5"),
+        // the student was distilled and is compared at the teacher's FD-best w of the guidance calibration, over the
+        // preset's rollout range moved there
+        com.fasterxml.jackson.databind.JsonNode calibration = org.tbcm4j.util.Json.JSON.readTree(
+                root.resolve("guidance-calibration.json").toFile());
+        java.util.Map<Double, Double> teacherFd = new java.util.LinkedHashMap<>();
+        calibration.get("teacher").forEach(r -> teacherFd.put(r.get("w").asDouble(), r.get("fd").asDouble()));
+        assertEquals(org.tbcm4j.distill.GuidanceCalibration.CANDIDATES, List.copyOf(teacherFd.keySet()));
+        double bestW = org.tbcm4j.distill.GuidanceCalibration.best(teacherFd);
+        assertEquals(bestW, calibration.get("best_w").asDouble(), 0.0);
+        org.tbcm4j.distill.DistillConfig distilled = org.tbcm4j.config.Configs.load(root.resolve("student/config.yaml"),
+                org.tbcm4j.distill.DistillConfig.class);
+        List<Double> expectedScales = org.tbcm4j.distill.GuidanceCalibration.moved(List.of(1.0, 1.5, 2.0, 2.5, 3.0), 1.5,
+                bestW);
+        assertEquals(expectedScales, java.util.Arrays.stream(distilled.guidanceScales().values()).boxed().toList());
+        assertEquals(bestW, distilled.evaluation().guidance(), 0.0);
+        assertEquals(bestW, gap.get("w").asDouble(), 0.0);
+        String w = java.math.BigDecimal.valueOf(bestW).stripTrailingZeros().toPlainString();
+        assertEquals(fd.get("tbcm-1-w" + w) / fd.get("teacher-16-w" + w),
                 gap.get("student_1_step").get("to_teacher_at_w").asDouble(), 1e-12);
-        assertEquals(fd.get("tbcm-2-w1.5") / teacherBest, gap.get("student_2_steps").get("to_teacher_best").asDouble(), 1e-12);
+        assertEquals(fd.get("tbcm-2-w" + w) / teacherBest, gap.get("student_2_steps").get("to_teacher_best").asDouble(),
+                1e-12);
         assertTrue(report.contains("against the teacher's best"), report);
 
         // the student records its dataset, its class names and (through its teacher) its autoencoder
@@ -81,7 +99,7 @@ class PipelineTest {
         // a rerun finds every stage done
         CliHarness.Result again = CliHarness.run(args);
         assertEquals(0, again.exitCode(), again.err());
-        assertEquals(7, again.out().lines().filter(l -> l.startsWith("== ") && l.contains(": done (")).count(), again.out());
+        assertEquals(8, again.out().lines().filter(l -> l.startsWith("== ") && l.contains(": done (")).count(), again.out());
 
         // a stage killed before its first checkpoint (its config and metrics written, no checkpoint) starts over
         Path studentDir = root.resolve("student");
