@@ -51,6 +51,37 @@ public record Statistics(int n, double mean, double sd, double low, double high)
         return of(java.util.stream.IntStream.range(0, a.size()).mapToObj(i -> a.get(i) - b.get(i)).toList());
     }
 
+    /**
+     * Per-seed ratios a_i / b_i of positive values of the same seed: their geometric mean, and its 95 %
+     * interval from Student's t on log(a_i / b_i). A cost ratio (time, memory) is multiplicative and its
+     * spread grows with its size, so the interval is taken on the log scale, where it is symmetric.
+     */
+    public static Ratio pairedRatio(List<Double> a, List<Double> b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("paired values must have the same length");
+        }
+        List<Double> logs = java.util.stream.IntStream.range(0, a.size()).mapToObj(i -> {
+            if (!(a.get(i) > 0) || !(b.get(i) > 0)) {
+                throw new IllegalArgumentException("a ratio needs positive values: " + a.get(i) + " / " + b.get(i));
+            }
+            return Math.log(a.get(i) / b.get(i));
+        }).toList();
+        Statistics s = of(logs);
+        return new Ratio(s.n(), Math.exp(s.mean()), Math.exp(s.low()), Math.exp(s.high()));
+    }
+
+    /**
+     * A paired ratio over seeds: its geometric mean and 95 % interval (NaN below two seeds).
+     *
+     * @param n shared seeds
+     */
+    public record Ratio(int n, double geometricMean, double low, double high) {
+        /** Whether the interval is defined and excludes 1 (the two arms differ resolvably). */
+        public boolean excludesOne() {
+            return n > 1 && (low > 1 || high < 1);
+        }
+    }
+
     /** Whether the interval is defined and excludes 0. */
     public boolean excludesZero() {
         return n > 1 && (low > 0 || high < 0);

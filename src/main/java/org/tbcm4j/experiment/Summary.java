@@ -141,6 +141,30 @@ public final class Summary {
         return a.isEmpty() ? null : Statistics.paired(a, b);
     }
 
+    /** The per-seed ratio arm / reference over the seeds both have, or null without shared seeds. */
+    static Statistics.Ratio ratio(Map<Long, Double> arm, Map<Long, Double> reference) {
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : arm.entrySet()) {
+            if (reference.containsKey(e.getKey()) && e.getValue() > 0 && reference.get(e.getKey()) > 0) {
+                a.add(e.getValue());
+                b.add(reference.get(e.getKey()));
+            }
+        }
+        return a.isEmpty() ? null : Statistics.pairedRatio(a, b);
+    }
+
+    static String ratioCell(Statistics.Ratio r) {
+        if (r == null) {
+            return "–";
+        }
+        if (r.n() < 2) {
+            return String.format(Locale.ROOT, "%.3f (one seed)", r.geometricMean());
+        }
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]%s", r.geometricMean(), r.low(), r.high(),
+                r.excludesOne() ? "" : " no significant difference");
+    }
+
     private List<String> armNames() {
         return plan.arms().stream().map(Plan.Arm::name).toList();
     }
@@ -219,6 +243,15 @@ public final class Summary {
                 Statistics b = stats(costValues(against, metric));
                 if (a != null && b != null) {
                     d.put("ratio_of_means", a.mean() / b.mean());
+                }
+                Statistics.Ratio r = ratio(costValues(arm, metric), costValues(against, metric));
+                if (r != null) {
+                    Map<String, Object> pr = new LinkedHashMap<>();
+                    pr.put("shared_seeds", r.n());
+                    pr.put("geometric_mean", r.geometricMean());
+                    pr.put("ci95", java.util.Arrays.asList(finite(r.low()), finite(r.high())));
+                    pr.put("significant", r.excludesOne());
+                    d.put("paired_ratio", pr);
                 }
                 cost.put(metric, d);
             }
@@ -384,9 +417,11 @@ public final class Summary {
         }
         tables.add(cost.build());
         if (!plan.comparisons().isEmpty()) {
-            Table.Builder costDiff = Table.titled("Cost compared: ratio of means, and the paired difference of training "
-                    + "seconds [95 % interval]", HtmlReport.row("comparison", "time ratio", "pairs/s ratio",
-                    "peak memory ratio", "teacher evaluations ratio", "Δ train_seconds"));
+            Table.Builder costDiff = Table.titled("Cost compared: ratio of means; the paired difference of training "
+                    + "seconds and the per-seed time and memory ratios (geometric mean) [95 % interval]",
+                    HtmlReport.row("comparison", "time ratio", "pairs/s ratio", "peak memory ratio",
+                            "teacher evaluations ratio", "Δ train_seconds", "time ratio per seed",
+                            "peak memory ratio per seed"));
             for (List<String> pair : plan.comparisons()) {
                 List<String> row = HtmlReport.row(pair.get(0) + " − " + pair.get(1));
                 for (String k : COST.keySet()) {
@@ -396,6 +431,8 @@ public final class Summary {
                 }
                 row.add(differenceCell(difference(costValues(pair.get(0), "train_seconds"),
                         costValues(pair.get(1), "train_seconds")), 1));
+                row.add(ratioCell(ratio(costValues(pair.get(0), "train_seconds"), costValues(pair.get(1), "train_seconds"))));
+                row.add(ratioCell(ratio(costValues(pair.get(0), "peak_rss_mib"), costValues(pair.get(1), "peak_rss_mib"))));
                 costDiff.add(row);
             }
             tables.add(costDiff.build());

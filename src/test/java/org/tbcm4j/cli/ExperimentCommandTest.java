@@ -95,6 +95,15 @@ class ExperimentCommandTest extends WithManager {
         double half = t975df1 * Math.abs(d0 - d1) / 2;
         assertEquals(Math.abs((d0 + d1) / 2) > half, diff.get("significant").asBoolean());
         assertTrue(Files.readString(out.resolve("summary.md")).contains("student, 1 step, w 1.5"));
+        // the time ratio per seed: geometric mean of data/traj over seeds 3 and 4
+        double q3 = result(out, "data", 3).at("/training/train_seconds").asDouble()
+                / result(out, "traj", 3).at("/training/train_seconds").asDouble();
+        double q4 = result(out, "data", 4).at("/training/train_seconds").asDouble()
+                / result(out, "traj", 4).at("/training/train_seconds").asDouble();
+        JsonNode timeRatio = summary.at("/comparisons/0/cost/train_seconds/paired_ratio");
+        assertEquals(Math.sqrt(q3 * q4), timeRatio.get("geometric_mean").asDouble(), 1e-12);
+        double logHalf = t975df1 * Math.abs(Math.log(q3) - Math.log(q4)) / 2;
+        assertEquals(Math.sqrt(q3 * q4) * Math.exp(logHalf), timeRatio.at("/ci95/1").asDouble(), 1e-9);
 
         // the gap: each run's student measured along the same 3 trajectories of K = 4 points
         JsonNode gap = summary.at("/arms/0/gap");

@@ -2,6 +2,7 @@ package org.tbcm4j.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -39,5 +40,21 @@ class StatisticsTest {
         assertEquals(2.0, one.mean(), 0.0);
         assertTrue(Double.isNaN(one.sd()));
         assertFalse(one.excludesZero(), "one value has no interval");
+    }
+
+    @Test
+    void pairedRatioIsTheGeometricMeanWithAnIntervalOnTheLogScale() {
+        // ratios 2, 4, 8: logs ln2·(1, 2, 3), mean 2 ln2 (geometric mean 4), sd ln2, t(0.975, 2) = 4.302653
+        Statistics.Ratio r = Statistics.pairedRatio(List.of(2.0, 8.0, 24.0), List.of(1.0, 2.0, 3.0));
+        assertEquals(3, r.n());
+        assertEquals(4.0, r.geometricMean(), 1e-12);
+        double half = 4.302652729911275 * Math.log(2) / Math.sqrt(3);
+        assertEquals(Math.exp(2 * Math.log(2) - half), r.low(), 1e-9);
+        assertEquals(Math.exp(2 * Math.log(2) + half), r.high(), 1e-7); // t quantile to ~1e-10, times 22
+        assertFalse(r.excludesOne(), "0.71 to 22.4 covers 1");
+        Statistics.Ratio tight = Statistics.pairedRatio(List.of(2.0, 2.1, 1.9), List.of(1.0, 1.0, 1.0));
+        assertTrue(tight.excludesOne());
+        assertTrue(tight.low() > 1.5 && tight.high() < 2.6, tight.toString());
+        assertThrows(IllegalArgumentException.class, () -> Statistics.pairedRatio(List.of(1.0), List.of(0.0)));
     }
 }
