@@ -130,28 +130,31 @@ public final class Summary {
 
     /** The paired difference arm − reference over the seeds both have, or null without shared seeds. */
     static Statistics difference(Map<Long, Double> arm, Map<Long, Double> reference) {
-        List<Double> a = new ArrayList<>();
-        List<Double> b = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : arm.entrySet()) {
-            if (reference.containsKey(e.getKey())) {
-                a.add(e.getValue());
-                b.add(reference.get(e.getKey()));
-            }
-        }
-        return a.isEmpty() ? null : Statistics.paired(a, b);
+        List<List<Double>> p = shared(arm, reference, false);
+        return p.get(0).isEmpty() ? null : Statistics.paired(p.get(0), p.get(1));
     }
 
-    /** The per-seed ratio arm / reference over the seeds both have, or null without shared seeds. */
+    /**
+     * The per-seed ratio arm / reference over the seeds both have with positive values (a run without teacher
+     * evaluations has no ratio), or null without such seeds.
+     */
     static Statistics.Ratio ratio(Map<Long, Double> arm, Map<Long, Double> reference) {
+        List<List<Double>> p = shared(arm, reference, true);
+        return p.get(0).isEmpty() ? null : Statistics.pairedRatio(p.get(0), p.get(1));
+    }
+
+    /** The values of the seeds both maps have, as [arm's, reference's], in the same seed order. */
+    private static List<List<Double>> shared(Map<Long, Double> arm, Map<Long, Double> reference, boolean positiveOnly) {
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
         for (Map.Entry<Long, Double> e : arm.entrySet()) {
-            if (reference.containsKey(e.getKey()) && e.getValue() > 0 && reference.get(e.getKey()) > 0) {
+            Double r = reference.get(e.getKey());
+            if (r != null && (!positiveOnly || (e.getValue() > 0 && r > 0))) {
                 a.add(e.getValue());
-                b.add(reference.get(e.getKey()));
+                b.add(r);
             }
         }
-        return a.isEmpty() ? null : Statistics.pairedRatio(a, b);
+        return List.of(a, b);
     }
 
     static String ratioCell(Statistics.Ratio r) {

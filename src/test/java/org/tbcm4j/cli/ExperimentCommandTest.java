@@ -103,7 +103,8 @@ class ExperimentCommandTest extends WithManager {
         JsonNode timeRatio = summary.at("/comparisons/0/cost/train_seconds/paired_ratio");
         assertEquals(Math.sqrt(q3 * q4), timeRatio.get("geometric_mean").asDouble(), 1e-12);
         double logHalf = t975df1 * Math.abs(Math.log(q3) - Math.log(q4)) / 2;
-        assertEquals(Math.sqrt(q3 * q4) * Math.exp(logHalf), timeRatio.at("/ci95/1").asDouble(), 1e-9);
+        double upper = Math.sqrt(q3 * q4) * Math.exp(logHalf); // wide here: the tiny runs' times vary a lot
+        assertEquals(upper, timeRatio.at("/ci95/1").asDouble(), 1e-9 * upper);
 
         // the gap: each run's student measured along the same 3 trajectories of K = 4 points
         JsonNode gap = summary.at("/arms/0/gap");
