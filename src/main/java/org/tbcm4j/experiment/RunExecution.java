@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tbcm4j.config.Configs;
+import org.tbcm4j.distill.AdversaryBalance;
 import org.tbcm4j.distill.DistillConfig;
 import org.tbcm4j.distill.Distillation;
 import org.tbcm4j.distill.GapAnalysis;
@@ -206,9 +207,14 @@ public final class RunExecution {
         }
     }
 
-    /** The run's cost: iterations, training (loop) seconds, pairs per second, peak memory, teacher evaluations. */
+    /**
+     * The run's cost (iterations, training seconds, pairs per second, peak memory, teacher evaluations) and,
+     * for a run with LADD's adversary, how hard it pulled.
+     */
     private static Map<String, Object> training(RunDirectory dir, DistillConfig config) {
-        return RunCost.of(dir, config.pairsPerIteration()).json();
+        Map<String, Object> training = RunCost.of(dir, config.pairsPerIteration()).json();
+        AdversaryBalance.of(dir).ifPresent(b -> training.putAll(b.json()));
+        return training;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.tbcm4j.distill.AdversaryBalance;
 import org.tbcm4j.report.ErrorBarChart;
 import org.tbcm4j.report.HtmlReport;
 import org.tbcm4j.report.Table;
@@ -43,6 +44,11 @@ public final class Summary {
     private final List<Row> teacher = new ArrayList<>();
     /** Per arm, per seed, per route index: {t, trajectory error, diffusion error} (runs scored with a gap). */
     private final Map<String, Map<Long, Map<Integer, double[]>>> gap = new LinkedHashMap<>();
+    /** LADD's adversary of a run, the keys of a result file's training section, and their decimals. */
+    static final Map<String, Integer> ADVERSARY = linked("adversary_gradient_ratio", 3, "discriminator_real_logit", 3,
+            "discriminator_fake_logit", 3, "discriminator_logit_gap", 3);
+    /** Per arm, per seed: how hard LADD's adversary pulled, by the keys of {@link #ADVERSARY} (runs with one). */
+    private final Map<String, Map<Long, Map<String, Double>>> adversary = new LinkedHashMap<>();
     /** Per arm, per seed: the final student's guidance response (runs scored with one). */
     private final Map<String, Map<Long, Double>> response = new LinkedHashMap<>();
 
@@ -78,6 +84,9 @@ public final class Summary {
         JsonNode training = result.path("training");
         long iterations = training.path("iterations").asLong();
         costs.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed, values(training, COST));
+        if (training.has("adversary_gradient_ratio")) {
+            adversary.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed, values(training, ADVERSARY));
+        }
         if (result.has("guidance_response")) {
             response.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed,
                     result.path("guidance_response").path("fraction").asDouble(Double.NaN));
@@ -206,6 +215,15 @@ public final class Summary {
             a.put("generators", gens);
             if (response.containsKey(arm)) {
                 a.put("guidance_response", statsJson(stats(response.get(arm))));
+            }
+            if (adversary.containsKey(arm)) {
+                Map<String, Object> adv = new LinkedHashMap<>();
+                for (String key : ADVERSARY.keySet()) {
+                    Map<String, Object> o = statsJson(stats(adversaryValues(arm, key)));
+                    o.put("per_seed", adversaryValues(arm, key));
+                    adv.put(key, o);
+                }
+                a.put("adversary", adv);
             }
             if (gap.containsKey(arm)) {
                 List<Map<String, Object>> g = new ArrayList<>();
@@ -454,6 +472,9 @@ public final class Summary {
         if (!response.isEmpty()) {
             tables.add(responseTable());
         }
+        if (!adversary.isEmpty()) {
+            tables.add(adversaryTable());
+        }
         if (!gap.isEmpty()) {
             tables.addAll(gapTables());
         }
@@ -484,6 +505,43 @@ public final class Summary {
                 t.add(HtmlReport.row(pair.get(0) + " − " + pair.get(1), "",
                         differenceCell(difference(response.get(pair.get(0)), response.get(pair.get(1))), 3)));
             }
+        }
+        return t.build();
+    }
+
+    /** Per seed, one value of LADD's adversary (a key of {@link #ADVERSARY}) for an arm. */
+    private Map<Long, Double> adversaryValues(String arm, String key) {
+        Map<Long, Double> bySeed = new TreeMap<>();
+        adversary.getOrDefault(arm, Map.of()).forEach((seed, values) -> bySeed.put(seed, values.get(key)));
+        return bySeed;
+    }
+
+    /**
+     * How hard LADD's adversary pulled, per arm: its gradient against the sCM term's, and how far apart the
+     * discriminator put reals and the student's fakes (with each value's range over seeds).
+     */
+    private Table adversaryTable() {
+        List<String> header = HtmlReport.row("arm", "runs");
+        ADVERSARY.keySet().forEach(k -> {
+            header.add(k);
+            header.add(k + " range");
+        });
+        Table.Builder t = Table.titled("LADD's adversary: the adversarial / sCM gradient-norm ratio (median over a run's "
+                + "rows) and the discriminator's mean logits over the last " + AdversaryBalance.LAST_ITERATIONS
+                + " iterations; mean ± sd [95 % interval] over seeds, and the range", header);
+        for (String arm : armNames()) {
+            if (!adversary.containsKey(arm)) {
+                continue;
+            }
+            List<String> row = HtmlReport.row(arm, String.valueOf(adversary.get(arm).size()));
+            ADVERSARY.forEach((k, d) -> {
+                Map<Long, Double> v = adversaryValues(arm, k);
+                row.add(cell(stats(v), d));
+                row.add(String.format(Locale.ROOT, "%." + d + "f – %." + d + "f",
+                        v.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                        v.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
+            });
+            t.add(row);
         }
         return t.build();
     }

@@ -316,6 +316,53 @@ class ExperimentCommandTest extends WithManager {
     }
 
     @Test
+    void aLaddArmRecordsHowHardItsAdversaryPulled() throws Exception {
+        Path withLadd = tmp.resolve("sana-sprint.yaml");
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.YAML.readTree(config.toFile());
+        tree.put("method", "sana_sprint");
+        tree.set("ladd", Json.YAML.readTree("enabled: true\nhead_block_ids: [0]\nadv_lambda: 0.5\nscm_lambda: 1.0\n"
+                + "loss: hinge\nt_mean: -0.6\nt_std: 1.0\nlargest_timestep_prob: 0.5\nmisaligned: true\n"));
+        Json.YAML.writeValue(withLadd.toFile(), tree);
+        Path plan = plan("ladd", "[1]", TRAJECTORY.replace("CONFIG", config.toString()) + "  - name: ladd\n    config: "
+                + withLadd + "\n", "");
+        Path out = tmp.resolve("ladd");
+        CliHarness.Result r = CliHarness.run("experiment", "--plan", plan.toString(), "--out", out.toString(),
+                "--data", data.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        // recomputed here from the run's metrics.csv: the median gradient ratio over the rows, and the mean
+        // logits over the last 100 iterations (every row of so short a run)
+        List<String> lines = Files.readAllLines(out.resolve("runs/ladd/seed-1/metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        List<Double> ratios = new ArrayList<>();
+        double real = 0;
+        double fake = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            ratios.add(Double.parseDouble(cells[header.indexOf("grad_norm_auxiliary")])
+                    / Double.parseDouble(cells[header.indexOf("grad_norm_consistency")]));
+            real += Double.parseDouble(cells[header.indexOf("discriminator_real_logit")]) / (lines.size() - 1);
+            fake += Double.parseDouble(cells[header.indexOf("discriminator_fake_logit")]) / (lines.size() - 1);
+        }
+        ratios.sort(null);
+        int n = ratios.size();
+        double median = n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
+        assertTrue(n >= 2 && median > 0, lines.toString());
+        JsonNode training = Json.JSON.readTree(out.resolve("results/ladd/seed-1.json").toFile()).get("training");
+        assertEquals(median, training.get("adversary_gradient_ratio").asDouble(), 1e-12);
+        assertEquals(real, training.get("discriminator_real_logit").asDouble(), 1e-9);
+        assertEquals(fake, training.get("discriminator_fake_logit").asDouble(), 1e-9);
+        assertEquals(real - fake, training.get("discriminator_logit_gap").asDouble(), 1e-9);
+        JsonNode without = Json.JSON.readTree(out.resolve("results/traj/seed-1.json").toFile()).get("training");
+        assertFalse(without.has("adversary_gradient_ratio"), "an arm without LADD has no adversary");
+        JsonNode summary = Json.JSON.readTree(out.resolve("summary.json").toFile());
+        assertFalse(summary.at("/arms/0").has("adversary"));
+        assertEquals(median, summary.at("/arms/1/adversary/adversary_gradient_ratio/mean").asDouble(), 1e-12);
+        assertEquals(real - fake, summary.at("/arms/1/adversary/discriminator_logit_gap/per_seed/1").asDouble(), 1e-9);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("LADD's adversary"), "summary.md");
+    }
+
+    @Test
     void anArmWithStoreShardsTrainsFromItsOwnStoreWithoutTheTeacher() throws Exception {
         Path plan = plan("store", "[1]", (TRAJECTORY + "  - name: from-store\n    like: traj\n    store_shards: 2\n")
                 .replace("CONFIG", config.toString()), "");
