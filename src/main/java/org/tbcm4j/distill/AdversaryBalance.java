@@ -25,6 +25,12 @@ public record AdversaryBalance(double gradientRatio, double realLogit, double fa
     /** The discriminator's logits are read at the end of training, where the student has settled. */
     public static final int LAST_ITERATIONS = 100;
 
+    /** The keys of a result file's {@code training} section, as {@link #json()} writes them. */
+    public static final String GRADIENT_RATIO = "adversary_gradient_ratio";
+    public static final String REAL_LOGIT = "discriminator_real_logit";
+    public static final String FAKE_LOGIT = "discriminator_fake_logit";
+    public static final String LOGIT_GAP = "discriminator_logit_gap";
+
     /** The run's balance; empty for a run without an adversary (no such columns). */
     public static Optional<AdversaryBalance> of(RunDirectory dir) {
         return of(MetricsTable.read(dir.metrics()));
@@ -33,7 +39,7 @@ public record AdversaryBalance(double gradientRatio, double realLogit, double fa
     static Optional<AdversaryBalance> of(MetricsTable metrics) {
         Map<Double, Double> consistency = byStep(metrics.column("grad_norm_" + DistillTask.CONSISTENCY_TERM));
         Map<Double, Double> auxiliary = byStep(metrics.column("grad_norm_" + DistillTask.AUXILIARY_TERM));
-        List<double[]> real = metrics.column("discriminator_real_logit");
+        List<double[]> real = metrics.column("discriminator_real_logit"); // SanaSprint's metric columns
         List<double[]> fake = metrics.column("discriminator_fake_logit");
         if (auxiliary.isEmpty() || real.isEmpty() || fake.isEmpty()) {
             return Optional.empty();
@@ -58,10 +64,10 @@ public record AdversaryBalance(double gradientRatio, double realLogit, double fa
     /** The keys this adds to a result file's {@code training} section. */
     public Map<String, Object> json() {
         Map<String, Object> t = new LinkedHashMap<>();
-        t.put("adversary_gradient_ratio", gradientRatio);
-        t.put("discriminator_real_logit", realLogit);
-        t.put("discriminator_fake_logit", fakeLogit);
-        t.put("discriminator_logit_gap", logitGap());
+        t.put(GRADIENT_RATIO, gradientRatio);
+        t.put(REAL_LOGIT, realLogit);
+        t.put(FAKE_LOGIT, fakeLogit);
+        t.put(LOGIT_GAP, logitGap());
         return t;
     }
 

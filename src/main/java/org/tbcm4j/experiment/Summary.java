@@ -31,6 +31,9 @@ public final class Summary {
     /** Cost metrics of a run. */
     static final Map<String, Integer> COST = linked("train_seconds", 0, "pairs_per_second", 1, "peak_rss_mib", 0,
             "teacher_evaluations", 0);
+    /** LADD's adversary of a run (keys of a result file's training section), and their decimals. */
+    static final Map<String, Integer> ADVERSARY = linked(AdversaryBalance.GRADIENT_RATIO, 3,
+            AdversaryBalance.REAL_LOGIT, 3, AdversaryBalance.FAKE_LOGIT, 3, AdversaryBalance.LOGIT_GAP, 3);
 
     /** One scored generator of one run (final weights, or a snapshot's). */
     record Row(String arm, long seed, String generator, long iteration, boolean last, int steps, double guidance,
@@ -44,9 +47,6 @@ public final class Summary {
     private final List<Row> teacher = new ArrayList<>();
     /** Per arm, per seed, per route index: {t, trajectory error, diffusion error} (runs scored with a gap). */
     private final Map<String, Map<Long, Map<Integer, double[]>>> gap = new LinkedHashMap<>();
-    /** LADD's adversary of a run, the keys of a result file's training section, and their decimals. */
-    static final Map<String, Integer> ADVERSARY = linked("adversary_gradient_ratio", 3, "discriminator_real_logit", 3,
-            "discriminator_fake_logit", 3, "discriminator_logit_gap", 3);
     /** Per arm, per seed: how hard LADD's adversary pulled, by the keys of {@link #ADVERSARY} (runs with one). */
     private final Map<String, Map<Long, Map<String, Double>>> adversary = new LinkedHashMap<>();
     /** Per arm, per seed: the final student's guidance response (runs scored with one). */
@@ -84,7 +84,7 @@ public final class Summary {
         JsonNode training = result.path("training");
         long iterations = training.path("iterations").asLong();
         costs.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed, values(training, COST));
-        if (training.has("adversary_gradient_ratio")) {
+        if (training.has(AdversaryBalance.GRADIENT_RATIO)) {
             adversary.computeIfAbsent(arm, a -> new TreeMap<>()).put(seed, values(training, ADVERSARY));
         }
         if (result.has("guidance_response")) {
@@ -127,8 +127,14 @@ public final class Summary {
     }
 
     Map<Long, Double> costValues(String arm, String metric) {
+        return bySeed(costs, arm, metric);
+    }
+
+    /** Per seed, one value of {@code key} for an arm, from per-arm, per-seed records. */
+    private static Map<Long, Double> bySeed(Map<String, Map<Long, Map<String, Double>>> records, String arm,
+            String key) {
         Map<Long, Double> bySeed = new TreeMap<>();
-        costs.getOrDefault(arm, Map.of()).forEach((seed, values) -> bySeed.put(seed, values.get(metric)));
+        records.getOrDefault(arm, Map.of()).forEach((seed, values) -> bySeed.put(seed, values.get(key)));
         return bySeed;
     }
 
@@ -511,9 +517,7 @@ public final class Summary {
 
     /** Per seed, one value of LADD's adversary (a key of {@link #ADVERSARY}) for an arm. */
     private Map<Long, Double> adversaryValues(String arm, String key) {
-        Map<Long, Double> bySeed = new TreeMap<>();
-        adversary.getOrDefault(arm, Map.of()).forEach((seed, values) -> bySeed.put(seed, values.get(key)));
-        return bySeed;
+        return bySeed(adversary, arm, key);
     }
 
     /**
